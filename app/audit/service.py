@@ -1,0 +1,83 @@
+"""The audit trail: written in the caller's transaction, so a rolled-back change leaves none."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.models import AuditEntry
+from app.audit.schemas import AuditAction, AuditEntity
+from app.pagination import PageParams, paginate
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{field: {"old": …, "new": …}}`` for the fields whose value changed."""
+    changes = {}
+    for field, new_value in new.items():
+        old_value = _plain(old.get(field))
+        new_value = _plain(new_value)
+        if old_value != new_value:
+            changes[field] = {"old": old_value, "new": new_value}
+    return changes
+
+
+def record(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: AuditAction,
+    entity: AuditEntity,
+    entity_id: int,
+    changes: dict[str, Any],
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor, action=action, entity=entity, entity_id=entity_id, changes=changes
+    )
+    session.add(entry)
+    return entry
+
+
+async def list_entries(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    entity: AuditEntity | None = None,
+    entity_id: int | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[list[AuditEntry], int]:
+    stmt = select(AuditEntry)
+    if entity is not None:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    if actor is not None:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.occurred_at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEntry.occurred_at < until)
+    return await paginate(
+        session,
+        stmt,
+        params,
+        sortable={"occurred_at": AuditEntry.occurred_at, "id": AuditEntry.id},
+        default_order=[AuditEntry.occurred_at.desc()],
+        tiebreak=AuditEntry.id.desc(),
+    )

@@ -1,0 +1,37 @@
+"""Typed auth dependencies: who is calling, and may they do this."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import service as auth_service
+from app.auth.models import Role, User
+from app.db import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def current_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    if not token:
+        raise Unauthorized()
+    return await auth_service.user_from_token(session, token, request.app.state.settings)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def _require(*roles: Role):  # noqa: ANN202
+    async def dependency(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden(f"Your role '{user.role}' cannot do this; it needs: {', '.join(roles)}")
+        return user
+
+    return dependency
+
+
+Editor = Annotated[User, Depends(_require(Role.admin, Role.editor))]
+Admin = Annotated[User, Depends(_require(Role.admin))]

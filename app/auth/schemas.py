@@ -1,0 +1,42 @@
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
+
+from app.auth.models import Role
+from app.fields import InputModel, RecordRead
+
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=1, max_length=100, pattern=r"^[\w.@+-]+$"
+    ),
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class UserCreate(InputModel):
+    username: Username
+    password: Password
+    role: Role = Role.viewer
+    full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    is_active: bool = True
+
+
+class UserUpdate(InputModel):
+    password: Password | None = None
+    role: Role | None = None
+    full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    is_active: bool | None = None
+
+
+class UserRead(RecordRead):
+    username: str
+    full_name: str | None
+    role: Role
+    is_active: bool

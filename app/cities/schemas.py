@@ -1,0 +1,34 @@
+from typing import Annotated
+
+from pydantic import Field
+
+from app.fields import CountryCode, InputModel, LongText, Name, NameList, RecordRead, ShortText
+
+Population = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+class CityCreate(InputModel):
+    name: Name
+    alternate_names: NameList = []
+    country_code: CountryCode | None = None
+    region: ShortText | None = None
+    population: Population | None = None
+    notes: LongText | None = None
+
+
+class CityUpdate(InputModel):
+    name: Name | None = None
+    alternate_names: NameList | None = None
+    country_code: CountryCode | None = None
+    region: ShortText | None = None
+    population: Population | None = None
+    notes: LongText | None = None
+
+
+class CityRead(RecordRead):
+    name: str
+    alternate_names: list[str]
+    country_code: str | None
+    region: str | None
+    population: int | None
+    notes: str | None

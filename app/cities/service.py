@@ -1,0 +1,80 @@
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.schemas import AuditEntity
+from app.cities.models import City
+from app.cities.schemas import CityCreate, CityUpdate
+from app.pagination import PageParams, paginate
+from app.partnerships.models import Partnership, PartnershipKind
+from app.records import (
+    changed_fields,
+    create_record,
+    get_reference,
+    reject_null,
+    update_record,
+)
+from app.text import fold, like_pattern, search_text
+
+SORTABLE = {
+    "name": City.name_key,
+    "country_code": City.country_code,
+    "population": City.population,
+    "created_at": City.created_at,
+    "updated_at": City.updated_at,
+    "id": City.id,
+}
+
+
+def _refresh_search(city: City) -> None:
+    city.name_key = fold(city.name)[:200]
+    city.search_text = search_text(city.name, city.alternate_names)
+
+
+async def list_cities(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    country_code: str | None = None,
+    partnership_kind: PartnershipKind | None = None,
+) -> tuple[list[City], int]:
+    stmt = select(City)
+    if not params.include_archived:
+        stmt = stmt.where(City.archived_at.is_(None))
+    if country_code:
+        stmt = stmt.where(City.country_code == country_code)
+    if partnership_kind:
+        stmt = stmt.where(
+            exists().where(
+                Partnership.city_id == City.id,
+                Partnership.kind == partnership_kind,
+                Partnership.archived_at.is_(None),
+            )
+        )
+    if params.q:
+        stmt = stmt.where(City.search_text.like(like_pattern(params.q), escape="\\"))
+    return await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        default_order=[City.name_key],
+        tiebreak=City.id,
+    )
+
+
+async def create_city(session: AsyncSession, data: CityCreate, *, actor: str) -> City:
+    city = City(**data.model_dump())
+    _refresh_search(city)
+    return await create_record(session, city, actor=actor, entity=AuditEntity.city, extra={})
+
+
+async def update_city(session: AsyncSession, city: City, data: CityUpdate, *, actor: str) -> City:
+    values = changed_fields(data)
+    reject_null(values, "name", "alternate_names")
+    return await update_record(
+        session, city, values, actor=actor, entity=AuditEntity.city, refresh=_refresh_search
+    )
+
+
+async def city_reference(session: AsyncSession, city_id: int, field: str = "city_id") -> City:
+    return await get_reference(session, City, city_id, field=field, noun="city")

@@ -1,0 +1,134 @@
+"""The ``crm`` command: serve the API, migrate, manage users and load the demo data."""
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from app import migrate
+from app.auth import service as auth_service
+from app.auth.models import Role
+from app.auth.schemas import UserCreate
+from app.config import get_settings
+from app.db import Database
+from app.demo import database_is_empty, load_demo
+
+app = typer.Typer(help="diplomacy-crm: the international affairs desk's partner-tracking CRM.")
+db_app = typer.Typer(help="Database migrations.")
+users_app = typer.Typer(help="User accounts.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+async def _prepare(load_demo_data: bool) -> None:
+    settings = get_settings()
+    database = Database(settings)
+    try:
+        async with database.write_sessionmaker() as session, session.begin():
+            if load_demo_data and await database_is_empty(session):
+                await load_demo(session, home_city=settings.home_city)
+                typer.echo("Loaded the demo data (set CRM_LOAD_DEMO=0 to start empty).")
+            generated = await auth_service.ensure_bootstrap_admin(
+                session,
+                username=settings.bootstrap_admin_username,
+                password=settings.bootstrap_admin_password,
+            )
+        if generated:
+            typer.echo(
+                f"\nCreated the first admin '{settings.bootstrap_admin_username}' with password:"
+                f"\n\n    {generated}\n\nIt is shown only this once; change it after logging in.\n"
+            )
+    finally:
+        await database.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+) -> None:
+    """Migrate the database, create the first admin (and demo data when new), then serve."""
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    asyncio.run(_prepare(settings.load_demo))
+    typer.echo(f"Serving on http://{host}:{port} (API docs at /docs)")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply the migrations up to REVISION (default: the newest)."""
+    migrate.upgrade(get_settings().database_url, revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
+    """Undo migrations down to REVISION."""
+    migrate.downgrade(get_settings().database_url, revision)
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[Role, typer.Option(help="admin, editor or viewer")] = Role.viewer,
+    full_name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a user; the password is asked for (or read from standard input)."""
+    if sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        data = UserCreate(username=username, password=password, role=role, full_name=full_name)
+    except ValueError as exc:
+        typer.echo(f"Invalid user: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    async def create() -> None:
+        database = Database(get_settings())
+        try:
+            async with database.write_sessionmaker() as session, session.begin():
+                user = await auth_service.create_user(session, data, actor="cli")
+            typer.echo(f"Created {user.role} '{user.username}' (id {user.id}).")
+        finally:
+            await database.dispose()
+
+    asyncio.run(create())
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo data (Taipei and its partners) into an empty database."""
+
+    async def run() -> None:
+        settings = get_settings()
+        database = Database(settings)
+        try:
+            async with database.write_sessionmaker() as session, session.begin():
+                if not await database_is_empty(session):
+                    typer.echo(
+                        "The database already holds records; the demo loads only into an "
+                        "empty one.",
+                        err=True,
+                    )
+                    raise typer.Exit(1)
+                await load_demo(session, home_city=settings.home_city)
+            typer.echo("Loaded the demo data.")
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,71 @@
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints
+
+from app.fields import (
+    InputModel,
+    LanguageList,
+    LongText,
+    Name,
+    Phone,
+    RecordRead,
+    ShortText,
+    TagList,
+)
+
+Honorific = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+Email = Annotated[EmailStr, Field(max_length=320)]
+Id = Annotated[int, Field(gt=0)]
+
+
+class ContactCreate(InputModel):
+    full_name: Name
+    local_name: ShortText | None = None
+    honorific: Honorific | None = None
+    position: ShortText | None = None
+    department: ShortText | None = None
+    organization_id: Id | None = None
+    city_id: Id | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    languages: LanguageList = []
+    tags: TagList = []
+    source: ShortText | None = None
+    notes: LongText | None = None
+    is_active: bool = True
+
+
+class ContactUpdate(InputModel):
+    full_name: Name | None = None
+    local_name: ShortText | None = None
+    honorific: Honorific | None = None
+    position: ShortText | None = None
+    department: ShortText | None = None
+    organization_id: Id | None = None
+    city_id: Id | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    languages: LanguageList | None = None
+    tags: TagList | None = None
+    source: ShortText | None = None
+    notes: LongText | None = None
+    is_active: bool | None = None
+
+
+class ContactRead(RecordRead):
+    full_name: str
+    local_name: str | None
+    honorific: str | None
+    position: str | None
+    department: str | None
+    organization_id: int | None
+    organization_name: str | None
+    city_id: int | None
+    city_name: str | None
+    email: str | None
+    phone: str | None
+    languages: list[str]
+    tags: list[str]
+    source: str | None
+    notes: str | None
+    is_active: bool

@@ -1,0 +1,152 @@
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.schemas import AuditEntity
+from app.cities.models import City
+from app.contacts.models import Contact
+from app.contacts.schemas import ContactCreate, ContactUpdate
+from app.db import json_list_contains
+from app.organizations.models import Organization
+from app.pagination import PageParams, paginate
+from app.records import (
+    changed_fields,
+    conflict_with,
+    create_record,
+    get_reference,
+    reject_null,
+    update_record,
+)
+from app.text import fold, like_pattern, search_text
+
+SORTABLE = {
+    "full_name": Contact.name_key,
+    "email": Contact.email_key,
+    "city_id": Contact.city_id,
+    "organization_id": Contact.organization_id,
+    "created_at": Contact.created_at,
+    "updated_at": Contact.updated_at,
+    "id": Contact.id,
+}
+
+
+def _refresh_derived(contact: Contact) -> None:
+    contact.name_key = fold(contact.full_name)[:200]
+    contact.email_key = contact.email.lower() if contact.email else None
+    contact.search_text = search_text(contact.full_name, contact.local_name, contact.email)
+
+
+async def list_contacts(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    city_id: int | None = None,
+    organization_id: int | None = None,
+    tag: str | None = None,
+    is_active: bool | None = None,
+    country_code: str | None = None,
+) -> tuple[list[Contact], int]:
+    stmt = select(Contact)
+    if not params.include_archived:
+        stmt = stmt.where(Contact.archived_at.is_(None))
+    if city_id is not None:
+        stmt = stmt.where(Contact.city_id == city_id)
+    if organization_id is not None:
+        stmt = stmt.where(Contact.organization_id == organization_id)
+    if tag:
+        stmt = stmt.where(json_list_contains(session, Contact.tags, tag))
+    if is_active is not None:
+        stmt = stmt.where(Contact.is_active.is_(is_active))
+    if country_code:
+        stmt = stmt.where(
+            Contact.city_id.in_(select(City.id).where(City.country_code == country_code))
+        )
+    if params.q:
+        stmt = stmt.where(Contact.search_text.like(like_pattern(params.q), escape="\\"))
+    return await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        default_order=[Contact.name_key],
+        tiebreak=Contact.id,
+    )
+
+
+async def _check_email_free(
+    session: AsyncSession, email: str | None, *, exclude_id: int | None = None
+) -> None:
+    if not email:
+        return
+    stmt = select(Contact.id).where(
+        Contact.email_key == email.lower(), Contact.archived_at.is_(None)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Contact.id != exclude_id)
+    existing = await session.scalar(stmt.limit(1))
+    if existing is not None:
+        raise conflict_with(
+            "contact", existing, f"Contact {existing} already has the e-mail address {email}"
+        )
+
+
+async def _link_references(session: AsyncSession, contact: Contact, values: dict[str, Any]) -> None:
+    """Validate the city and organization a contact points at, and attach them so the read
+    that follows shows their names without another query."""
+    if "city_id" in values:
+        city_id = values["city_id"]
+        contact.city = (
+            await get_reference(session, City, city_id, field="city_id", noun="city")
+            if city_id is not None
+            else None
+        )
+    if "organization_id" in values:
+        organization_id = values["organization_id"]
+        contact.organization = (
+            await get_reference(
+                session,
+                Organization,
+                organization_id,
+                field="organization_id",
+                noun="organization",
+            )
+            if organization_id is not None
+            else None
+        )
+
+
+async def create_contact(session: AsyncSession, data: ContactCreate, *, actor: str) -> Contact:
+    values = data.model_dump()
+    await _check_email_free(session, data.email)
+    contact = Contact(**values)
+    await _link_references(session, contact, values)
+    _refresh_derived(contact)
+    return await create_record(session, contact, actor=actor, entity=AuditEntity.contact, extra={})
+
+
+async def update_contact(
+    session: AsyncSession, contact: Contact, data: ContactUpdate, *, actor: str
+) -> Contact:
+    values = changed_fields(data)
+    reject_null(values, "full_name", "languages", "tags", "is_active")
+    if values.get("email") and (values["email"].lower() != (contact.email_key or "")):
+        await _check_email_free(session, values["email"], exclude_id=contact.id)
+    changed_refs = {
+        k: v
+        for k, v in values.items()
+        if k in ("city_id", "organization_id") and v != getattr(contact, k)
+    }
+    await _link_references(session, contact, changed_refs)
+    return await update_record(
+        session, contact, values, actor=actor, entity=AuditEntity.contact, refresh=_refresh_derived
+    )
+
+
+async def check_restorable(session: AsyncSession, contact: Contact) -> None:
+    """A contact comes back only if no live contact took its e-mail address meanwhile."""
+    await _check_email_free(session, contact.email, exclude_id=contact.id)
+
+
+async def contact_reference(session: AsyncSession, contact_id: int, field: str) -> Contact:
+    return await get_reference(session, Contact, contact_id, field=field, noun="contact")

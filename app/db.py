@@ -1,0 +1,163 @@
+"""Database plumbing: metadata naming convention, shared columns, engines and the session."""
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import JSON, DateTime, MetaData, cast, event, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import declared_attr
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from app.config import Settings
+
+# Deterministic constraint names, so migrations can name (and drop) what they create.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every database (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+# A list of strings: JSONB on PostgreSQL, JSON text on SQLite.
+JSONList = JSON().with_variant(JSONB(), "postgresql")
+
+
+class RecordMixin(SQLModel):
+    """Columns every record has. ``version`` is SQLAlchemy's optimistic-lock counter: an
+    UPDATE names the version it read, so two concurrent edits can never overwrite each other."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+def create_engine(settings: Settings, *, for_writes: bool = False) -> AsyncEngine:
+    url = settings.database_url
+    if settings.is_sqlite:
+        path = settings.sqlite_path()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _configure_sqlite(engine, immediate=for_writes)
+        return engine
+    # pre-ping: after a database restart only the request that finds a dead connection fails.
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def _configure_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the driver so BEGIN is explicit (see "begin").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock up front: a request that reads then writes cannot be
+        # overtaken between the two, and waits (busy_timeout) instead of failing mid-way.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class Database:
+    """The engines of one database. SQLite gets a second engine for requests that write, whose
+    transactions take the write lock when they begin (PostgreSQL needs no such thing)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings)
+        self.write_engine = (
+            create_engine(settings, for_writes=True) if settings.is_sqlite else self.engine
+        )
+        self.sessionmaker = create_sessionmaker(self.engine)
+        self.write_sessionmaker = create_sessionmaker(self.write_engine)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.write_engine is not self.engine:
+            await self.write_engine.dispose()
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed once when the route has returned, rolled back
+    when it raised. The audit entries a service writes ride in the same transaction."""
+    database: Database = request.app.state.database
+    sessionmaker = (
+        database.sessionmaker if request.method in SAFE_METHODS else database.write_sessionmaker
+    )
+    async with sessionmaker() as session:
+        try:
+            yield session
+            if session.in_transaction():
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def dialect_name(session: AsyncSession) -> str:
+    bind = session.get_bind()
+    return bind.dialect.name
+
+
+def json_list_contains(session: AsyncSession, column: Any, value: str) -> Any:
+    """A WHERE clause: the JSON list in ``column`` contains ``value``."""
+    if dialect_name(session) == "postgresql":
+        return cast(column, JSONB).contains(cast(literal(json.dumps([value])), JSONB))
+    items = func.json_each(column).table_valued("value")
+    return exists(select(1).select_from(items).where(items.c.value == value))

@@ -1,0 +1,227 @@
+"""A small dataset a newcomer recognises: Taipei, its sister cities Houston and Johannesburg,
+the city networks it belongs to, and the delegates met at a Metropolis course in Barcelona.
+
+The cities, networks and the Houston agreement (15 June 1961) are real; every contact person,
+e-mail address and most interactions are fictional and say so."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.cities import service as cities_service
+from app.cities.models import City
+from app.cities.schemas import CityCreate
+from app.contacts import service as contacts_service
+from app.contacts.schemas import ContactCreate
+from app.interactions import service as interactions_service
+from app.interactions.schemas import InteractionCreate
+from app.organizations import service as organizations_service
+from app.organizations.schemas import MemberCreate, OrganizationCreate
+from app.partnerships import service as partnerships_service
+from app.partnerships.schemas import PartnershipCreate
+
+ACTOR = "demo"
+FICTIONAL = "Fictional person created for the demo data; not a real contact."
+COURSE = "Metropolis internationalization course for local authorities, Barcelona, Nov 2024"
+
+CITIES = [
+    CityCreate(
+        name="Taipei",
+        alternate_names=["臺北", "台北", "Taipei City"],
+        country_code="TW",
+        region="Northern Taiwan",
+        notes="Home city of this desk.",
+    ),
+    CityCreate(
+        name="New Taipei",
+        alternate_names=["新北", "新北市"],
+        country_code="TW",
+        region="Northern Taiwan",
+        notes="Co-host of the 2025 World Masters Games.",
+    ),
+    CityCreate(
+        name="Houston", alternate_names=["休士頓", "休斯敦"], country_code="US", region="Texas"
+    ),
+    CityCreate(
+        name="Johannesburg",
+        alternate_names=["約翰尼斯堡", "Joburg", "eGoli"],
+        country_code="ZA",
+        region="Gauteng",
+    ),
+    CityCreate(name="Busan", alternate_names=["부산", "釜山"], country_code="KR"),
+    CityCreate(name="Chișinău", alternate_names=["基希訥烏", "Kishinev"], country_code="MD"),
+    CityCreate(name="Gaziantep", alternate_names=["加濟安泰普", "Antep"], country_code="TR"),
+    CityCreate(name="Tallinn", alternate_names=["塔林"], country_code="EE", region="Harju County"),
+    CityCreate(
+        name="Brussels",
+        alternate_names=["Bruxelles", "Brussel", "布魯塞爾"],
+        country_code="BE",
+        region="Brussels-Capital Region",
+    ),
+    CityCreate(
+        name="Barcelona",
+        alternate_names=["巴塞隆納", "巴塞罗那"],
+        country_code="ES",
+        region="Catalonia",
+    ),
+]
+
+DELEGATES = [
+    (
+        "Johannesburg",
+        "Thandiwe Mokoena",
+        None,
+        "Ms.",
+        "Deputy Director, International Relations",
+        ["en", "zu"],
+    ),
+    ("Busan", "Kim Min-jun", "김민준", "Mr.", "International Cooperation Officer", ["ko", "en"]),
+    ("Chișinău", "Ana Rusu", None, "Ms.", "Head of External Relations", ["ro", "ru", "en"]),
+    ("Gaziantep", "Elif Yıldız", None, "Dr.", "Foreign Relations Advisor", ["tr", "en"]),
+    ("Tallinn", "Kadri Tamm", None, "Ms.", "International Projects Manager", ["et", "en"]),
+    (
+        "Brussels",
+        "Sophie Peeters",
+        None,
+        "Ms.",
+        "EU and International Affairs Adviser",
+        ["fr", "nl", "en"],
+    ),
+]
+
+
+async def database_is_empty(session: AsyncSession) -> bool:
+    return not await session.scalar(select(func.count()).select_from(City))
+
+
+async def load_demo(session: AsyncSession, *, home_city: str = "Taipei") -> None:
+    cities = {}
+    for data in CITIES:
+        city = await cities_service.create_city(session, data, actor=ACTOR)
+        cities[city.name] = city.id
+
+    houston = await partnerships_service.create_partnership(
+        session,
+        PartnershipCreate(
+            city_id=cities["Houston"],
+            kind="sister_city",
+            signed_on=date(1961, 6, 15),
+            notes="Taipei's first sister-city agreement.",
+        ),
+        actor=ACTOR,
+        home_city=home_city,
+    )
+    await partnerships_service.create_partnership(
+        session,
+        PartnershipCreate(
+            city_id=cities["Johannesburg"],
+            kind="sister_city",
+            notes="Signing date not recorded. Contact lapsed for years until the "
+            "2024 Metropolis course.",
+        ),
+        actor=ACTOR,
+        home_city=home_city,
+    )
+
+    metropolis = await organizations_service.create_organization(
+        session,
+        OrganizationCreate(
+            name="Metropolis",
+            acronym="Metropolis",
+            kind="city_network",
+            website="https://www.metropolis.org",
+            headquarters_city_id=cities["Barcelona"],
+            home_membership="member",
+            notes="World Association of the Major Metropolises.",
+        ),
+        actor=ACTOR,
+    )
+    await organizations_service.create_organization(
+        session,
+        OrganizationCreate(
+            name="ICLEI – Local Governments for Sustainability",
+            acronym="ICLEI",
+            kind="city_network",
+            website="https://iclei.org",
+            home_membership="member",
+        ),
+        actor=ACTOR,
+    )
+    await organizations_service.create_organization(
+        session,
+        OrganizationCreate(
+            name="Milan Urban Food Policy Pact",
+            acronym="MUFPP",
+            kind="city_network",
+            website="https://www.milanurbanfoodpolicypact.org",
+            home_membership="member",
+        ),
+        actor=ACTOR,
+    )
+    for name in ("Barcelona", "Busan", "Brussels", "Johannesburg", "Taipei"):
+        await organizations_service.add_member(
+            session, metropolis, MemberCreate(city_id=cities[name]), actor=ACTOR
+        )
+
+    delegate_ids = []
+    for city, full_name, local_name, honorific, position, languages in DELEGATES:
+        slug = full_name.lower().replace(" ", ".").replace("ı", "i")
+        contact = await contacts_service.create_contact(
+            session,
+            ContactCreate(
+                full_name=full_name,
+                local_name=local_name,
+                honorific=honorific,
+                position=position,
+                city_id=cities[city],
+                email=f"{slug}@example.org",
+                languages=languages,
+                tags=["metropolis-course-2024"],
+                source=COURSE,
+                notes=FICTIONAL,
+            ),
+            actor=ACTOR,
+        )
+        delegate_ids.append(contact.id)
+
+    interactions = [
+        InteractionCreate(
+            kind="letter",
+            occurred_on=date(2012, 5, 14),
+            title="Greetings letter to Johannesburg (fictional)",
+            summary="Fictional example: the last exchange before contact lapsed.",
+            city_ids=[cities["Johannesburg"]],
+        ),
+        InteractionCreate(
+            kind="conference",
+            occurred_on=date(2024, 11, 18),
+            title="Metropolis internationalization course for local authorities",
+            summary="18–22 November 2024. Met delegates from Johannesburg, Busan, "
+            "Chișinău, Gaziantep, Tallinn and Brussels; back in touch with "
+            "our sister city Johannesburg.",
+            location="Barcelona",
+            contact_ids=delegate_ids,
+            city_ids=[cities["Barcelona"]],
+            organization_ids=[metropolis.id],
+            tags=["metropolis", "training"],
+        ),
+        InteractionCreate(
+            kind="video_call",
+            occurred_on=date(2025, 9, 10),
+            title="Houston sister-city check-in (fictional)",
+            summary="Fictional example: planning exchanges for the 65th anniversary in 2026.",
+            city_ids=[cities["Houston"]],
+        ),
+        InteractionCreate(
+            kind="visit_inbound",
+            occurred_on=date(2026, 3, 24),
+            title="Houston delegation visits Taipei (fictional)",
+            summary="Fictional example: delegation at the Smart City Summit & Expo.",
+            location="Taipei",
+            city_ids=[cities["Houston"]],
+        ),
+    ]
+    for data in interactions:
+        await interactions_service.create_interaction(session, data, actor=ACTOR)
+    assert houston.id is not None

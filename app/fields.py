@@ -1,0 +1,80 @@
+"""Validated field types shared by the API schemas."""
+
+from datetime import datetime
+from typing import Annotated
+
+import phonenumbers
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=10_000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+NameList = Annotated[list[Name], Field(max_length=50), AfterValidator(_unique)]
+TagList = Annotated[list[Tag], Field(max_length=50), AfterValidator(_unique)]
+IdList = Annotated[
+    list[Annotated[int, Field(gt=0)]], Field(max_length=200), AfterValidator(_unique)
+]
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_country_code)]
+
+
+def _language_code(value: str) -> str:
+    code = value.strip().lower()
+    if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+        raise ValueError(f"'{value}' is not an ISO 639-1 language code")
+    return code
+
+
+LanguageList = Annotated[
+    list[Annotated[str, AfterValidator(_language_code)]],
+    Field(max_length=30),
+    AfterValidator(_unique),
+]
+
+
+def _phone(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(
+            f"'{value}' is not a phone number; "
+            "write it with its country code, e.g. +886 2 1234 5678"
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"'{value}' is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_phone)]
+
+
+class InputModel(BaseModel):
+    """Request bodies: unknown fields are an error, so a typo is never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class RecordRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None

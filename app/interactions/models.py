@@ -1,0 +1,78 @@
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String
+from sqlmodel import Field, SQLModel
+
+from app.db import JSONList, RecordMixin
+
+
+class InteractionKind(StrEnum):
+    meeting = "meeting"
+    visit_inbound = "visit_inbound"
+    visit_outbound = "visit_outbound"
+    conference = "conference"
+    call = "call"
+    video_call = "video_call"
+    email = "email"
+    letter = "letter"
+    other = "other"
+
+
+class Interaction(RecordMixin, table=True):
+    __tablename__ = "interaction"
+
+    kind: InteractionKind = Field(sa_type=String(20), index=True)
+    occurred_on: date = Field(index=True)
+    title: str = Field(max_length=300)
+    summary: str | None = None
+    location: str | None = Field(default=None, max_length=200)
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    # The id lists as clients read them; the link tables below answer the queries.
+    contact_ids: list[int] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    city_ids: list[int] = Field(default_factory=list, sa_column=Column(JSONList, nullable=False))
+    organization_ids: list[int] = Field(
+        default_factory=list, sa_column=Column(JSONList, nullable=False)
+    )
+    search_text: str = Field(default="")
+
+
+# Each link carries the interaction's date, so "a city's (or contact's) latest interactions"
+# is one index range scan on (city_id, occurred_on).
+
+
+class InteractionContact(SQLModel, table=True):
+    __tablename__ = "interaction_contact"
+    __table_args__ = (
+        Index("ix_interaction_contact_contact_id_occurred_on", "contact_id", "occurred_on"),
+    )
+
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    occurred_on: date
+
+
+class InteractionCity(SQLModel, table=True):
+    __tablename__ = "interaction_city"
+    __table_args__ = (Index("ix_interaction_city_city_id_occurred_on", "city_id", "occurred_on"),)
+
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
+    city_id: int = Field(foreign_key="city.id", primary_key=True)
+    occurred_on: date
+    # True when the interaction names the city itself, false when it came from a contact.
+    direct: bool = Field(default=True)
+
+
+class InteractionOrganization(SQLModel, table=True):
+    __tablename__ = "interaction_organization"
+    __table_args__ = (
+        Index(
+            "ix_interaction_organization_organization_id_occurred_on",
+            "organization_id",
+            "occurred_on",
+        ),
+    )
+
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", primary_key=True)
+    occurred_on: date

@@ -1,0 +1,218 @@
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, exists, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.schemas import AuditEntity
+from app.cities.models import City
+from app.contacts.models import Contact
+from app.errors import InvalidInput
+from app.interactions.models import (
+    Interaction,
+    InteractionCity,
+    InteractionContact,
+    InteractionKind,
+    InteractionOrganization,
+)
+from app.interactions.schemas import InteractionCreate, InteractionUpdate
+from app.organizations.models import Organization
+from app.pagination import PageParams, paginate
+from app.records import changed_fields, create_record, get_references, reject_null, update_record
+from app.text import like_pattern, search_text
+
+SORTABLE = {
+    "occurred_on": Interaction.occurred_on,
+    "kind": Interaction.kind,
+    "title": Interaction.title,
+    "created_at": Interaction.created_at,
+    "id": Interaction.id,
+}
+
+LINK_FIELDS = ("contact_ids", "city_ids", "organization_ids")
+
+
+def _refresh_search(interaction: Interaction) -> None:
+    interaction.search_text = search_text(interaction.title, interaction.location)
+
+
+async def list_interactions(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    city_id: int | None = None,
+    contact_id: int | None = None,
+    organization_id: int | None = None,
+    kind: InteractionKind | None = None,
+    occurred_from: date | None = None,
+    occurred_to: date | None = None,
+) -> tuple[list[Interaction], int]:
+    if occurred_from and occurred_to and occurred_to < occurred_from:
+        detail = "occurred_to is before occurred_from"
+        raise InvalidInput(
+            detail, errors=[{"parameter": "occurred_to", "in": "query", "detail": detail}]
+        )
+    stmt = select(Interaction)
+    if not params.include_archived:
+        stmt = stmt.where(Interaction.archived_at.is_(None))
+    if city_id is not None:
+        stmt = stmt.where(
+            exists().where(
+                InteractionCity.interaction_id == Interaction.id, InteractionCity.city_id == city_id
+            )
+        )
+    if contact_id is not None:
+        stmt = stmt.where(
+            exists().where(
+                InteractionContact.interaction_id == Interaction.id,
+                InteractionContact.contact_id == contact_id,
+            )
+        )
+    if organization_id is not None:
+        stmt = stmt.where(
+            exists().where(
+                InteractionOrganization.interaction_id == Interaction.id,
+                InteractionOrganization.organization_id == organization_id,
+            )
+        )
+    if kind is not None:
+        stmt = stmt.where(Interaction.kind == kind)
+    if occurred_from is not None:
+        stmt = stmt.where(Interaction.occurred_on >= occurred_from)
+    if occurred_to is not None:
+        stmt = stmt.where(Interaction.occurred_on <= occurred_to)
+    if params.q:
+        stmt = stmt.where(Interaction.search_text.like(like_pattern(params.q), escape="\\"))
+    return await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        default_order=[Interaction.occurred_on.desc()],
+        tiebreak=Interaction.id.desc(),
+    )
+
+
+async def _resolve_links(
+    session: AsyncSession,
+    *,
+    contact_ids: list[int],
+    direct_city_ids: list[int],
+    organization_ids: list[int],
+) -> dict[str, list[int]]:
+    """Check every referenced record, and add the cities of the named contacts."""
+    contacts = await get_references(
+        session, Contact, contact_ids, field="contact_ids", noun="contact"
+    )
+    await get_references(session, City, direct_city_ids, field="city_ids", noun="city")
+    await get_references(
+        session, Organization, organization_ids, field="organization_ids", noun="organization"
+    )
+    via_contacts = [contacts[c].city_id for c in contact_ids if contacts[c].city_id is not None]
+    return {
+        "contact_ids": contact_ids,
+        "direct_city_ids": direct_city_ids,
+        "city_ids": list(dict.fromkeys([*direct_city_ids, *via_contacts])),  # type: ignore[list-item]
+        "organization_ids": organization_ids,
+    }
+
+
+async def _write_links(
+    session: AsyncSession, interaction: Interaction, links: dict[str, list[int]]
+) -> None:
+    interaction_id, occurred_on = interaction.id, interaction.occurred_on
+    for table in (InteractionContact, InteractionCity, InteractionOrganization):
+        await session.execute(delete(table).where(table.interaction_id == interaction_id))
+    direct = set(links["direct_city_ids"])
+    rows: list[tuple[Any, list[dict[str, Any]]]] = [
+        (
+            InteractionContact,
+            [
+                {"interaction_id": interaction_id, "contact_id": i, "occurred_on": occurred_on}
+                for i in links["contact_ids"]
+            ],
+        ),
+        (
+            InteractionCity,
+            [
+                {
+                    "interaction_id": interaction_id,
+                    "city_id": i,
+                    "occurred_on": occurred_on,
+                    "direct": i in direct,
+                }
+                for i in links["city_ids"]
+            ],
+        ),
+        (
+            InteractionOrganization,
+            [
+                {"interaction_id": interaction_id, "organization_id": i, "occurred_on": occurred_on}
+                for i in links["organization_ids"]
+            ],
+        ),
+    ]
+    for table, values in rows:
+        if values:
+            await session.execute(insert(table), values)
+
+
+async def create_interaction(
+    session: AsyncSession, data: InteractionCreate, *, actor: str
+) -> Interaction:
+    links = await _resolve_links(
+        session,
+        contact_ids=data.contact_ids,
+        direct_city_ids=data.city_ids,
+        organization_ids=data.organization_ids,
+    )
+    interaction = Interaction(
+        **data.model_dump(exclude=set(LINK_FIELDS)),
+        contact_ids=links["contact_ids"],
+        city_ids=links["city_ids"],
+        organization_ids=links["organization_ids"],
+    )
+    _refresh_search(interaction)
+    await create_record(session, interaction, actor=actor, entity=AuditEntity.interaction, extra={})
+    await _write_links(session, interaction, links)
+    return interaction
+
+
+async def _direct_city_ids(session: AsyncSession, interaction_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(InteractionCity.city_id).where(
+            InteractionCity.interaction_id == interaction_id, InteractionCity.direct.is_(True)
+        )
+    )
+    return list(rows.all())
+
+
+async def update_interaction(
+    session: AsyncSession, interaction: Interaction, data: InteractionUpdate, *, actor: str
+) -> Interaction:
+    assert interaction.id is not None
+    values = changed_fields(data)
+    reject_null(values, "kind", "occurred_on", "title", *LINK_FIELDS, "tags")
+    links = None
+    if any(field in values for field in (*LINK_FIELDS, "occurred_on")):
+        direct = values.get("city_ids")
+        if direct is None:
+            direct = await _direct_city_ids(session, interaction.id)
+        links = await _resolve_links(
+            session,
+            contact_ids=values.get("contact_ids", interaction.contact_ids),
+            direct_city_ids=direct,
+            organization_ids=values.get("organization_ids", interaction.organization_ids),
+        )
+        values.update({field: links[field] for field in LINK_FIELDS})
+    await update_record(
+        session,
+        interaction,
+        values,
+        actor=actor,
+        entity=AuditEntity.interaction,
+        refresh=_refresh_search,
+    )
+    if links is not None:
+        await _write_links(session, interaction, links)
+    return interaction

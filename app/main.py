@@ -1,0 +1,72 @@
+"""The application factory: settings, database, middleware, routers and error handlers."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from app.audit.routes import router as audit_router
+from app.auth.deps import current_user
+from app.auth.routes import router as auth_router
+from app.auth.service import LoginThrottle
+from app.cities.routes import router as cities_router
+from app.config import Settings, get_settings
+from app.contacts.routes import router as contacts_router
+from app.db import Database
+from app.errors import install_error_handlers
+from app.health import router as health_router
+from app.interactions.routes import router as interactions_router
+from app.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from app.organizations.routes import router as organizations_router
+from app.partnerships.routes import router as partnerships_router
+from app.search.routes import router as search_router
+from app.timeline.routes import router as timeline_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.database.dispose()
+
+    app = FastAPI(
+        title="diplomacy-crm",
+        version="0.1.0",
+        description="Partner-tracking CRM for a city government's international affairs desk: "
+        "cities, partnerships, organizations, contacts and interactions.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = Database(settings)
+    app.state.throttle = LoginThrottle(settings.login_attempts_per_minute)
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+
+    public = APIRouter(prefix=API_PREFIX)
+    public.include_router(health_router)
+    public.include_router(auth_router)  # the token route is public; user routes check roles
+
+    protected = APIRouter(prefix=API_PREFIX, dependencies=[Depends(current_user)])
+    for router in (
+        cities_router,
+        partnerships_router,
+        organizations_router,
+        contacts_router,
+        interactions_router,
+        timeline_router,
+        search_router,
+        audit_router,
+    ):
+        protected.include_router(router)
+
+    app.include_router(public)
+    app.include_router(protected)
+    return app

@@ -1,0 +1,28 @@
+"""Every table, imported in one place so Alembic and the tests see the whole schema."""
+
+from app.audit.models import AuditEntry
+from app.auth.models import User
+from app.cities.models import City
+from app.contacts.models import Contact
+from app.interactions.models import (
+    Interaction,
+    InteractionCity,
+    InteractionContact,
+    InteractionOrganization,
+)
+from app.organizations.models import Organization, OrganizationMember
+from app.partnerships.models import Partnership
+
+__all__ = [
+    "AuditEntry",
+    "City",
+    "Contact",
+    "Interaction",
+    "InteractionCity",
+    "InteractionContact",
+    "InteractionOrganization",
+    "Organization",
+    "OrganizationMember",
+    "Partnership",
+    "User",
+]

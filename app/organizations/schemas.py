@@ -1,0 +1,57 @@
+from datetime import date
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
+
+from app.fields import InputModel, LongText, Name, RecordRead
+from app.organizations.models import HomeMembership, OrganizationKind
+
+Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Website = Annotated[AnyHttpUrl, Field(max_length=500)]
+Id = Annotated[int, Field(gt=0)]
+
+
+class OrganizationCreate(InputModel):
+    name: Name
+    acronym: Acronym | None = None
+    kind: OrganizationKind = OrganizationKind.other
+    website: Website | None = None
+    headquarters_city_id: Id | None = None
+    home_membership: HomeMembership = HomeMembership.none
+    member_since: date | None = None
+    notes: LongText | None = None
+
+
+class OrganizationUpdate(InputModel):
+    name: Name | None = None
+    acronym: Acronym | None = None
+    kind: OrganizationKind | None = None
+    website: Website | None = None
+    headquarters_city_id: Id | None = None
+    home_membership: HomeMembership | None = None
+    member_since: date | None = None
+    notes: LongText | None = None
+
+
+class OrganizationRead(RecordRead):
+    name: str
+    acronym: str | None
+    kind: OrganizationKind
+    website: str | None
+    headquarters_city_id: int | None
+    home_membership: HomeMembership
+    member_since: date | None
+    notes: str | None
+
+
+class MemberCreate(InputModel):
+    city_id: Id
+    since: date | None = None
+
+
+class MemberRead(BaseModel):
+    organization_id: int
+    city_id: int
+    city_name: str
+    country_code: str | None
+    since: date | None

@@ -1,0 +1,180 @@
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit_service
+from app.audit.schemas import AuditAction, AuditEntity
+from app.cities.models import City
+from app.errors import Conflict, NotFound
+from app.organizations.models import (
+    HomeMembership,
+    Organization,
+    OrganizationKind,
+    OrganizationMember,
+)
+from app.organizations.schemas import MemberCreate, OrganizationCreate, OrganizationUpdate
+from app.pagination import PageParams, paginate
+from app.records import changed_fields, create_record, get_reference, reject_null, update_record
+from app.text import fold, like_pattern, search_text
+
+SORTABLE = {
+    "name": Organization.name_key,
+    "acronym": Organization.acronym,
+    "kind": Organization.kind,
+    "member_since": Organization.member_since,
+    "created_at": Organization.created_at,
+    "id": Organization.id,
+}
+
+
+def _refresh_search(organization: Organization) -> None:
+    organization.name_key = fold(organization.name)[:200]
+    organization.search_text = search_text(organization.name, organization.acronym)
+
+
+def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("website") is not None:
+        values["website"] = str(values["website"])
+    return values
+
+
+async def list_organizations(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    kind: OrganizationKind | None = None,
+    home_membership: HomeMembership | None = None,
+) -> tuple[list[Organization], int]:
+    stmt = select(Organization)
+    if not params.include_archived:
+        stmt = stmt.where(Organization.archived_at.is_(None))
+    if kind is not None:
+        stmt = stmt.where(Organization.kind == kind)
+    if home_membership is not None:
+        stmt = stmt.where(Organization.home_membership == home_membership)
+    if params.q:
+        stmt = stmt.where(Organization.search_text.like(like_pattern(params.q), escape="\\"))
+    return await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        default_order=[Organization.name_key],
+        tiebreak=Organization.id,
+    )
+
+
+async def create_organization(
+    session: AsyncSession, data: OrganizationCreate, *, actor: str
+) -> Organization:
+    if data.headquarters_city_id is not None:
+        await get_reference(
+            session, City, data.headquarters_city_id, field="headquarters_city_id", noun="city"
+        )
+    organization = Organization(**_plain_values(data.model_dump()))
+    _refresh_search(organization)
+    return await create_record(
+        session, organization, actor=actor, entity=AuditEntity.organization, extra={}
+    )
+
+
+async def update_organization(
+    session: AsyncSession, organization: Organization, data: OrganizationUpdate, *, actor: str
+) -> Organization:
+    values = _plain_values(changed_fields(data))
+    reject_null(values, "name", "kind", "home_membership")
+    city_id = values.get("headquarters_city_id")
+    if city_id is not None and city_id != organization.headquarters_city_id:
+        await get_reference(session, City, city_id, field="headquarters_city_id", noun="city")
+    return await update_record(
+        session,
+        organization,
+        values,
+        actor=actor,
+        entity=AuditEntity.organization,
+        refresh=_refresh_search,
+    )
+
+
+async def list_members(session: AsyncSession, organization: Organization) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(OrganizationMember, City.name, City.country_code)
+        .join(City, City.id == OrganizationMember.city_id)
+        .where(OrganizationMember.organization_id == organization.id)
+        .order_by(City.name_key, City.id)
+    )
+    return [
+        {
+            "organization_id": member.organization_id,
+            "city_id": member.city_id,
+            "city_name": name,
+            "country_code": country_code,
+            "since": member.since,
+        }
+        for member, name, country_code in rows.all()
+    ]
+
+
+async def _member_ids(session: AsyncSession, organization_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(OrganizationMember.city_id)
+        .where(OrganizationMember.organization_id == organization_id)
+        .order_by(OrganizationMember.city_id)
+    )
+    return list(rows.all())
+
+
+async def add_member(
+    session: AsyncSession, organization: Organization, data: MemberCreate, *, actor: str
+) -> dict[str, Any]:
+    assert organization.id is not None
+    if organization.archived_at is not None:
+        raise Conflict(f"Organization {organization.id} is archived; restore it first")
+    city = await get_reference(session, City, data.city_id, field="city_id", noun="city")
+    existing = await session.get(OrganizationMember, (organization.id, data.city_id))
+    if existing is not None:
+        raise Conflict(
+            f"{city.name} is already a member of {organization.name}",
+            existing_city_id=data.city_id,
+        )
+    before = await _member_ids(session, organization.id)
+    session.add(
+        OrganizationMember(organization_id=organization.id, city_id=data.city_id, since=data.since)
+    )
+    await session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.update,
+        entity=AuditEntity.organization,
+        entity_id=organization.id,
+        changes={"member_city_ids": {"old": before, "new": sorted([*before, data.city_id])}},
+    )
+    return {
+        "organization_id": organization.id,
+        "city_id": city.id,
+        "city_name": city.name,
+        "country_code": city.country_code,
+        "since": data.since,
+    }
+
+
+async def remove_member(
+    session: AsyncSession, organization: Organization, city_id: int, *, actor: str
+) -> None:
+    assert organization.id is not None
+    member = await session.get(OrganizationMember, (organization.id, city_id))
+    if member is None:
+        raise NotFound(f"City {city_id} is not a member of organization {organization.id}")
+    before = await _member_ids(session, organization.id)
+    await session.delete(member)
+    await session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.update,
+        entity=AuditEntity.organization,
+        entity_id=organization.id,
+        changes={"member_city_ids": {"old": before, "new": [c for c in before if c != city_id]}},
+    )

@@ -1,0 +1,86 @@
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.schemas import AuditEntity
+from app.cities.models import City
+from app.errors import InvalidInput
+from app.pagination import PageParams, paginate
+from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
+from app.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from app.records import changed_fields, create_record, get_reference, reject_null, update_record
+from app.text import fold, like_pattern
+
+SORTABLE = {
+    "signed_on": Partnership.signed_on,
+    "kind": Partnership.kind,
+    "status": Partnership.status,
+    "city_id": Partnership.city_id,
+    "created_at": Partnership.created_at,
+    "id": Partnership.id,
+}
+
+
+async def list_partnerships(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    city_id: int | None = None,
+    kind: PartnershipKind | None = None,
+    status: PartnershipStatus | None = None,
+) -> tuple[list[Partnership], int]:
+    stmt = select(Partnership)
+    if not params.include_archived:
+        stmt = stmt.where(Partnership.archived_at.is_(None))
+    if city_id is not None:
+        stmt = stmt.where(Partnership.city_id == city_id)
+    if kind is not None:
+        stmt = stmt.where(Partnership.kind == kind)
+    if status is not None:
+        stmt = stmt.where(Partnership.status == status)
+    if params.q:
+        stmt = stmt.join(City, City.id == Partnership.city_id).where(
+            City.search_text.like(like_pattern(params.q), escape="\\")
+        )
+    return await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        default_order=[Partnership.signed_on.desc()],
+        tiebreak=Partnership.id,
+    )
+
+
+async def _check_city(session: AsyncSession, city_id: int, home_city: str) -> None:
+    city = await get_reference(session, City, city_id, field="city_id", noun="city")
+    if fold(city.name) == fold(home_city):
+        raise InvalidInput.field(
+            "city_id", f"{city.name} is the home city; a partnership is with another city"
+        )
+
+
+async def create_partnership(
+    session: AsyncSession, data: PartnershipCreate, *, actor: str, home_city: str
+) -> Partnership:
+    await _check_city(session, data.city_id, home_city)
+    partnership = Partnership(**data.model_dump())
+    return await create_record(
+        session, partnership, actor=actor, entity=AuditEntity.partnership, extra={}
+    )
+
+
+async def update_partnership(
+    session: AsyncSession,
+    partnership: Partnership,
+    data: PartnershipUpdate,
+    *,
+    actor: str,
+    home_city: str,
+) -> Partnership:
+    values = changed_fields(data)
+    reject_null(values, "city_id", "kind", "status")
+    if "city_id" in values and values["city_id"] != partnership.city_id:
+        await _check_city(session, values["city_id"], home_city)
+    return await update_record(
+        session, partnership, values, actor=actor, entity=AuditEntity.partnership
+    )

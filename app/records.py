@@ -1,0 +1,200 @@
+"""What every record shares: load-or-404, references, ETag/If-Match, audited create, update,
+archive and restore. Domain services call these so each rule is written once."""
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Header, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit_service
+from app.audit.schemas import AuditAction, AuditEntity
+from app.db import RecordMixin, utcnow
+from app.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+
+R = TypeVar("R", bound=RecordMixin)
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag you read; the change is refused (412) if the record changed since",
+    ),
+]
+
+# Fields a client never sets.
+SERVER_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "archived_at"})
+
+
+def etag(record: RecordMixin) -> str:
+    return f'"{record.version}"'
+
+
+def set_etag(response: Response, record: R) -> R:
+    response.headers["ETag"] = etag(record)
+    return record
+
+
+def check_if_match(record: RecordMixin, if_match: str | None) -> None:
+    if if_match is None:
+        return
+    candidates = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    if "*" in candidates or etag(record) in candidates:
+        return
+    raise PreconditionFailed(
+        f"The record has changed since you read it (its ETag is now {etag(record)}); "
+        "reload it and apply your change again",
+        current_etag=etag(record),
+    )
+
+
+async def get_record(session: AsyncSession, model: type[R], record_id: int, noun: str) -> R:
+    record = await session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"{noun.capitalize()} {record_id} does not exist")
+    return record
+
+
+async def get_reference(
+    session: AsyncSession, model: type[R], record_id: int, *, field: str, noun: str
+) -> R:
+    """A record another record is about to point at: it must exist and not be archived."""
+    record = await session.get(model, record_id)
+    if record is None:
+        raise InvalidInput.field(field, f"{noun} {record_id} does not exist")
+    if record.archived_at is not None:
+        raise InvalidInput.field(field, f"{noun} {record_id} is archived")
+    return record
+
+
+async def get_references(
+    session: AsyncSession, model: type[R], ids: list[int], *, field: str, noun: str
+) -> dict[int, R]:
+    """Several references at once (an id list): all must exist and none be archived."""
+    if not ids:
+        return {}
+    found = {
+        r.id: r for r in (await session.scalars(select(model).where(model.id.in_(ids)))).unique()
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput.field(field, f"{noun} {', '.join(map(str, missing))} does not exist")
+    archived = [i for i in ids if found[i].archived_at is not None]
+    if archived:
+        raise InvalidInput.field(field, f"{noun} {', '.join(map(str, archived))} is archived")
+    return found  # type: ignore[return-value]
+
+
+def snapshot(record: RecordMixin, fields: Any) -> dict[str, Any]:
+    return {field: getattr(record, field) for field in fields}
+
+
+async def create_record(
+    session: AsyncSession, record: R, *, actor: str, entity: AuditEntity, extra: dict[str, Any]
+) -> R:
+    session.add(record)
+    await session.flush()
+    assert record.id is not None
+    values = record.model_dump(exclude=set(SERVER_FIELDS) | {"search_text", "name_key"})
+    values.update(extra)
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.create,
+        entity=entity,
+        entity_id=record.id,
+        changes=audit_service.diff({}, {k: v for k, v in values.items() if v not in (None, [])}),
+    )
+    return record
+
+
+async def update_record(
+    session: AsyncSession,
+    record: R,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    entity: AuditEntity,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    refresh: Callable[[R], None] | None = None,
+) -> R:
+    """Apply ``values`` and audit what really changed; ``before``/``after`` add derived
+    fields (e.g. link lists) that are not columns; ``refresh`` recomputes derived columns
+    before the single UPDATE (one UPDATE per change keeps the version, and so the ETag, exact)."""
+    old = snapshot(record, values)
+    old.update(before or {})
+    for field, value in values.items():
+        setattr(record, field, value)
+    new = {**values, **(after or {})}
+    changes = audit_service.diff(old, new)
+    if changes:
+        if refresh is not None:
+            refresh(record)
+        record.updated_at = utcnow()
+        session.add(record)
+        await session.flush()
+        assert record.id is not None
+        audit_service.record(
+            session,
+            actor=actor,
+            action=AuditAction.update,
+            entity=entity,
+            entity_id=record.id,
+            changes=changes,
+        )
+    return record
+
+
+async def archive_record(session: AsyncSession, record: R, *, actor: str, entity: AuditEntity) -> R:
+    if record.archived_at is not None:
+        return record
+    return await _set_archived(session, record, utcnow(), actor, entity, AuditAction.archive)
+
+
+async def restore_record(session: AsyncSession, record: R, *, actor: str, entity: AuditEntity) -> R:
+    if record.archived_at is None:
+        return record
+    return await _set_archived(session, record, None, actor, entity, AuditAction.restore)
+
+
+async def _set_archived(
+    session: AsyncSession,
+    record: R,
+    value: Any,
+    actor: str,
+    entity: AuditEntity,
+    action: AuditAction,
+) -> R:
+    old = record.archived_at
+    record.archived_at = value
+    record.updated_at = utcnow()
+    session.add(record)
+    await session.flush()
+    assert record.id is not None
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=record.id,
+        changes=audit_service.diff({"archived_at": old}, {"archived_at": value}),
+    )
+    return record
+
+
+def changed_fields(update: BaseModel) -> dict[str, Any]:
+    """The fields a PATCH body really sent (absent fields stay as they are)."""
+    return update.model_dump(exclude_unset=True)
+
+
+def reject_null(values: dict[str, Any], *required: str) -> None:
+    for field in required:
+        if field in values and values[field] is None:
+            raise InvalidInput.field(field, f"{field} cannot be empty")
+
+
+def conflict_with(noun: str, existing_id: int, detail: str) -> Conflict:
+    return Conflict(detail, existing_id=existing_id, existing=f"{noun} {existing_id}")

@@ -1,0 +1,81 @@
+"""Alembic environment: async engines, the app's metadata, batch mode on SQLite."""
+
+import asyncio
+from logging.config import fileConfig
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from alembic import context
+from sqlalchemy.engine import Connection
+
+import app.models  # noqa: F401  (registers every table on the metadata)
+from app.config import Settings
+from app.db import UTCDateTime, create_engine, metadata
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logging", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def _settings() -> Settings:
+    url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+    # Migrations need only the URL: don't insist on the other settings (e.g. the secret key).
+    return Settings.model_construct(database_url=url) if url else Settings()
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Write our column types as plain SQLAlchemy ones, so migrations import nothing of ours."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, sa.JSON):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        render_item=render_item,
+        compare_type=True,
+        compare_server_default=True,
+    )
+
+
+def run_offline() -> None:
+    context.configure(
+        url=_settings().database_url,
+        target_metadata=metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_sync(connection: Connection) -> None:
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:  # handed over by a caller that already holds a connection
+        _run_sync(connection)
+        return
+    engine = create_engine(_settings(), for_writes=True)
+    try:
+        async with engine.connect() as async_connection:
+            await async_connection.run_sync(_run_sync)
+            await async_connection.commit()
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    asyncio.run(run_online())
