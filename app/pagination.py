@@ -23,12 +23,16 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
 
-    @classmethod
-    def build(cls, items: Sequence[Any], total: int, params: "PageParams") -> "Page[Any]":
-        # Items stay as loaded; the route's response_model shapes them.
-        return cls.model_construct(
-            items=list(items), total=total, limit=params.limit, offset=params.offset
-        )
+    @staticmethod
+    def build(items: Sequence[Any], total: int, params: "PageParams") -> dict[str, Any]:
+        """A page as the route returns it: items stay as loaded (ORM records) and the route's
+        ``response_model`` reads them, properties included."""
+        return {
+            "items": list(items),
+            "total": total,
+            "limit": params.limit,
+            "offset": params.offset,
+        }
 
 
 @dataclass(frozen=True)

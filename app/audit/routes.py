@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter
 
@@ -21,7 +22,7 @@ async def list_audit_entries(
     actor: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> Page[AuditEntryRead]:
+) -> dict[str, Any]:
     """The audit trail, newest first (admins and editors). Read-only: no API changes it."""
     items, total = await audit_service.list_entries(
         session, page, entity=entity, entity_id=entity_id, actor=actor, since=since, until=until

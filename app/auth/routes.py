@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
@@ -33,7 +33,7 @@ async def read_me(user: CurrentUser, response: Response) -> User:
 
 
 @router.get("/users", response_model=Page[UserRead])
-async def list_users(_: Admin, session: SessionDep, page: PageDep) -> Page[UserRead]:
+async def list_users(_: Admin, session: SessionDep, page: PageDep) -> dict[str, Any]:
     items, total = await auth_service.list_users(session, page)
     return Page.build(items, total, page)
 

@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -23,7 +23,7 @@ async def list_cities(
     page: PageDep,
     country_code: Annotated[CountryCode | None, Query()] = None,
     partnership_kind: PartnershipKind | None = None,
-) -> Page[CityRead]:
+) -> dict[str, Any]:
     items, total = await cities_service.list_cities(
         session, page, country_code=country_code, partnership_kind=partnership_kind
     )

@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -25,7 +25,7 @@ async def list_contacts(
     tag: Annotated[Tag | None, Query()] = None,
     is_active: bool | None = None,
     country_code: Annotated[CountryCode | None, Query()] = None,
-) -> Page[ContactRead]:
+) -> dict[str, Any]:
     items, total = await contacts_service.list_contacts(
         session,
         page,

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
@@ -25,7 +26,7 @@ async def list_interactions(
     kind: InteractionKind | None = None,
     occurred_from: date | None = None,
     occurred_to: date | None = None,
-) -> Page[InteractionRead]:
+) -> dict[str, Any]:
     items, total = await interactions_service.list_interactions(
         session,
         page,

@@ -27,7 +27,7 @@ async def list_organizations(
     page: PageDep,
     kind: OrganizationKind | None = None,
     home_membership: HomeMembership | None = None,
-) -> Page[OrganizationRead]:
+) -> dict[str, Any]:
     items, total = await organizations_service.list_organizations(
         session, page, kind=kind, home_membership=home_membership
     )

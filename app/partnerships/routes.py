@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, Request, Response, status
 
 from app.audit.schemas import AuditEntity
@@ -21,7 +23,7 @@ async def list_partnerships(
     city_id: int | None = None,
     kind: PartnershipKind | None = None,
     status: PartnershipStatus | None = None,
-) -> Page[PartnershipRead]:
+) -> dict[str, Any]:
     items, total = await partnerships_service.list_partnerships(
         session, page, city_id=city_id, kind=kind, status=status
     )

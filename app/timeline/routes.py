@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter
 
 from app.cities.models import City
@@ -12,7 +14,7 @@ router = APIRouter(tags=["timeline"])
 
 
 @router.get("/cities/{record_id}/timeline", response_model=Page[TimelineItem])
-async def city_timeline(record_id: int, session: SessionDep, page: PageDep) -> Page[TimelineItem]:
+async def city_timeline(record_id: int, session: SessionDep, page: PageDep) -> dict[str, Any]:
     city = await get_record(session, City, record_id, "city")
     assert city.id is not None
     items, total = await timeline_service.city_timeline(session, city.id, page)
@@ -20,9 +22,7 @@ async def city_timeline(record_id: int, session: SessionDep, page: PageDep) -> P
 
 
 @router.get("/contacts/{record_id}/timeline", response_model=Page[TimelineItem])
-async def contact_timeline(
-    record_id: int, session: SessionDep, page: PageDep
-) -> Page[TimelineItem]:
+async def contact_timeline(record_id: int, session: SessionDep, page: PageDep) -> dict[str, Any]:
     contact = await get_record(session, Contact, record_id, "contact")
     assert contact.id is not None
     items, total = await timeline_service.contact_timeline(session, contact.id, page)
