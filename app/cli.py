@@ -14,6 +14,7 @@ from app.auth.schemas import UserCreate
 from app.config import get_settings
 from app.db import Database
 from app.demo import database_is_empty, load_demo
+from app.errors import AppError
 
 app = typer.Typer(help="diplomacy-crm: the international affairs desk's partner-tracking CRM.")
 db_app = typer.Typer(help="Database migrations.")
@@ -100,6 +101,9 @@ def users_create(
             async with database.write_sessionmaker() as session, session.begin():
                 user = await auth_service.create_user(session, data, actor="cli")
             typer.echo(f"Created {user.role} '{user.username}' (id {user.id}).")
+        except AppError as exc:
+            typer.echo(f"Could not create the user: {exc.detail}", err=True)
+            raise typer.Exit(1) from exc
         finally:
             await database.dispose()
 

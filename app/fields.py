@@ -5,6 +5,7 @@ from typing import Annotated
 
 import phonenumbers
 import pycountry
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -19,9 +20,12 @@ def _unique(values: list[str]) -> list[str]:
 
 NameList = Annotated[list[Name], Field(max_length=50), AfterValidator(_unique)]
 TagList = Annotated[list[Tag], Field(max_length=50), AfterValidator(_unique)]
-IdList = Annotated[
-    list[Annotated[int, Field(gt=0)]], Field(max_length=200), AfterValidator(_unique)
-]
+# Ids are 32-bit integers in the database; anything larger can only be a mistake.
+MAX_ID = 2_147_483_647
+PositiveId = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+IdList = Annotated[list[PositiveId], Field(max_length=200), AfterValidator(_unique)]
 
 
 def _country_code(value: str) -> str:

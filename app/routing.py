@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.db import RecordMixin, SessionDep
+from app.fields import IdPath
 from app.records import (
     IfMatch,
     R,
@@ -31,11 +32,11 @@ def add_record_routes(
 ) -> None:
     """GET /{id}, DELETE /{id} (archives; nothing is destroyed) and POST /{id}/restore."""
 
-    async def read_one(record_id: int, session: SessionDep, response: Response) -> Any:
+    async def read_one(record_id: IdPath, session: SessionDep, response: Response) -> Any:
         return set_etag(response, await get_record(session, model, record_id, noun))
 
     async def archive(
-        record_id: int,
+        record_id: IdPath,
         session: SessionDep,
         user: Editor,
         response: Response,
@@ -47,7 +48,7 @@ def add_record_routes(
         return set_etag(response, record)
 
     async def restore(
-        record_id: int,
+        record_id: IdPath,
         session: SessionDep,
         user: Editor,
         response: Response,

@@ -7,6 +7,7 @@ from app.audit import service as audit_service
 from app.audit.schemas import AuditEntity, AuditEntryRead
 from app.auth.deps import Editor
 from app.db import SessionDep
+from app.fields import IdQuery
 from app.pagination import Page, PageDep
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -18,7 +19,7 @@ async def list_audit_entries(
     session: SessionDep,
     page: PageDep,
     entity: AuditEntity | None = None,
-    entity_id: int | None = None,
+    entity_id: IdQuery = None,
     actor: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,

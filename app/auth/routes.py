@@ -8,6 +8,7 @@ from app.auth.deps import Admin, CurrentUser
 from app.auth.models import User
 from app.auth.schemas import Token, UserCreate, UserRead, UserUpdate
 from app.db import SessionDep
+from app.fields import IdPath
 from app.pagination import Page, PageDep
 from app.records import IfMatch, check_if_match, get_record, set_etag
 
@@ -48,7 +49,7 @@ async def create_user(
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-async def read_user(_: Admin, session: SessionDep, user_id: int, response: Response) -> User:
+async def read_user(_: Admin, session: SessionDep, user_id: IdPath, response: Response) -> User:
     return set_etag(response, await get_record(session, User, user_id, "user"))
 
 
@@ -56,7 +57,7 @@ async def read_user(_: Admin, session: SessionDep, user_id: int, response: Respo
 async def update_user(
     admin: Admin,
     session: SessionDep,
-    user_id: int,
+    user_id: IdPath,
     data: UserUpdate,
     response: Response,
     if_match: IfMatch = None,

@@ -8,7 +8,7 @@ from app.cities import service as cities_service
 from app.cities.models import City
 from app.cities.schemas import CityCreate, CityRead, CityUpdate
 from app.db import SessionDep
-from app.fields import CountryCode
+from app.fields import CountryCode, IdPath
 from app.pagination import Page, PageDep
 from app.partnerships.models import PartnershipKind
 from app.records import IfMatch, check_if_match, get_record, set_etag
@@ -40,7 +40,7 @@ async def create_city(
 
 @router.patch("/{record_id}", response_model=CityRead)
 async def update_city(
-    record_id: int,
+    record_id: IdPath,
     data: CityUpdate,
     session: SessionDep,
     user: Editor,

@@ -8,7 +8,7 @@ from app.contacts import service as contacts_service
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
 from app.db import SessionDep
-from app.fields import CountryCode, Tag
+from app.fields import CountryCode, IdPath, IdQuery, Tag
 from app.pagination import Page, PageDep
 from app.records import IfMatch, check_if_match, get_record, set_etag
 from app.routing import add_record_routes, created
@@ -20,8 +20,8 @@ router = APIRouter(prefix="/contacts", tags=["contacts"])
 async def list_contacts(
     session: SessionDep,
     page: PageDep,
-    city_id: int | None = None,
-    organization_id: int | None = None,
+    city_id: IdQuery = None,
+    organization_id: IdQuery = None,
     tag: Annotated[Tag | None, Query()] = None,
     is_active: bool | None = None,
     country_code: Annotated[CountryCode | None, Query()] = None,
@@ -48,7 +48,7 @@ async def create_contact(
 
 @router.patch("/{record_id}", response_model=ContactRead)
 async def update_contact(
-    record_id: int,
+    record_id: IdPath,
     data: ContactUpdate,
     session: SessionDep,
     user: Editor,

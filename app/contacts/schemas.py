@@ -8,6 +8,7 @@ from app.fields import (
     LongText,
     Name,
     Phone,
+    PositiveId,
     RecordRead,
     ShortText,
     TagList,
@@ -15,7 +16,6 @@ from app.fields import (
 
 Honorific = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 Email = Annotated[EmailStr, Field(max_length=320)]
-Id = Annotated[int, Field(gt=0)]
 
 
 class ContactCreate(InputModel):
@@ -24,8 +24,8 @@ class ContactCreate(InputModel):
     honorific: Honorific | None = None
     position: ShortText | None = None
     department: ShortText | None = None
-    organization_id: Id | None = None
-    city_id: Id | None = None
+    organization_id: PositiveId | None = None
+    city_id: PositiveId | None = None
     email: Email | None = None
     phone: Phone | None = None
     languages: LanguageList = []
@@ -41,8 +41,8 @@ class ContactUpdate(InputModel):
     honorific: Honorific | None = None
     position: ShortText | None = None
     department: ShortText | None = None
-    organization_id: Id | None = None
-    city_id: Id | None = None
+    organization_id: PositiveId | None = None
+    city_id: PositiveId | None = None
     email: Email | None = None
     phone: Phone | None = None
     languages: LanguageList | None = None

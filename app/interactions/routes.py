@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.db import SessionDep
+from app.fields import IdPath, IdQuery
 from app.interactions import service as interactions_service
 from app.interactions.models import Interaction, InteractionKind
 from app.interactions.schemas import InteractionCreate, InteractionRead, InteractionUpdate
@@ -20,9 +21,9 @@ router = APIRouter(prefix="/interactions", tags=["interactions"])
 async def list_interactions(
     session: SessionDep,
     page: PageDep,
-    city_id: int | None = None,
-    contact_id: int | None = None,
-    organization_id: int | None = None,
+    city_id: IdQuery = None,
+    contact_id: IdQuery = None,
+    organization_id: IdQuery = None,
     kind: InteractionKind | None = None,
     occurred_from: date | None = None,
     occurred_to: date | None = None,
@@ -50,7 +51,7 @@ async def create_interaction(
 
 @router.patch("/{record_id}", response_model=InteractionRead)
 async def update_interaction(
-    record_id: int,
+    record_id: IdPath,
     data: InteractionUpdate,
     session: SessionDep,
     user: Editor,

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request, Response, status
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.db import SessionDep
+from app.fields import IdPath
 from app.organizations import service as organizations_service
 from app.organizations.models import HomeMembership, Organization, OrganizationKind
 from app.organizations.schemas import (
@@ -50,7 +51,7 @@ async def create_organization(
 
 @router.patch("/{record_id}", response_model=OrganizationRead)
 async def update_organization(
-    record_id: int,
+    record_id: IdPath,
     data: OrganizationUpdate,
     session: SessionDep,
     user: Editor,
@@ -66,21 +67,23 @@ async def update_organization(
 
 
 @router.get("/{record_id}/members", response_model=list[MemberRead])
-async def list_members(record_id: int, session: SessionDep) -> list[dict[str, Any]]:
+async def list_members(record_id: IdPath, session: SessionDep) -> list[dict[str, Any]]:
     organization = await get_record(session, Organization, record_id, "organization")
     return await organizations_service.list_members(session, organization)
 
 
 @router.post("/{record_id}/members", response_model=MemberRead, status_code=status.HTTP_201_CREATED)
 async def add_member(
-    record_id: int, data: MemberCreate, session: SessionDep, user: Editor
+    record_id: IdPath, data: MemberCreate, session: SessionDep, user: Editor
 ) -> dict[str, Any]:
     organization = await get_record(session, Organization, record_id, "organization")
     return await organizations_service.add_member(session, organization, data, actor=user.username)
 
 
 @router.delete("/{record_id}/members/{city_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_member(record_id: int, city_id: int, session: SessionDep, user: Editor) -> None:
+async def remove_member(
+    record_id: IdPath, city_id: IdPath, session: SessionDep, user: Editor
+) -> None:
     organization = await get_record(session, Organization, record_id, "organization")
     await organizations_service.remove_member(session, organization, city_id, actor=user.username)
 

@@ -3,12 +3,11 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
-from app.fields import InputModel, LongText, Name, RecordRead
+from app.fields import InputModel, LongText, Name, PositiveId, RecordRead
 from app.organizations.models import HomeMembership, OrganizationKind
 
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Website = Annotated[AnyHttpUrl, Field(max_length=500)]
-Id = Annotated[int, Field(gt=0)]
 
 
 class OrganizationCreate(InputModel):
@@ -16,7 +15,7 @@ class OrganizationCreate(InputModel):
     acronym: Acronym | None = None
     kind: OrganizationKind = OrganizationKind.other
     website: Website | None = None
-    headquarters_city_id: Id | None = None
+    headquarters_city_id: PositiveId | None = None
     home_membership: HomeMembership = HomeMembership.none
     member_since: date | None = None
     notes: LongText | None = None
@@ -27,7 +26,7 @@ class OrganizationUpdate(InputModel):
     acronym: Acronym | None = None
     kind: OrganizationKind | None = None
     website: Website | None = None
-    headquarters_city_id: Id | None = None
+    headquarters_city_id: PositiveId | None = None
     home_membership: HomeMembership | None = None
     member_since: date | None = None
     notes: LongText | None = None
@@ -45,7 +44,7 @@ class OrganizationRead(RecordRead):
 
 
 class MemberCreate(InputModel):
-    city_id: Id
+    city_id: PositiveId
     since: date | None = None
 
 

@@ -6,6 +6,7 @@ from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.fields import IdPath, IdQuery
 from app.pagination import Page, PageDep
 from app.partnerships import service as partnerships_service
 from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/partnerships", tags=["partnerships"])
 async def list_partnerships(
     session: SessionDep,
     page: PageDep,
-    city_id: int | None = None,
+    city_id: IdQuery = None,
     kind: PartnershipKind | None = None,
     status: PartnershipStatus | None = None,
 ) -> dict[str, Any]:
@@ -47,7 +48,7 @@ async def create_partnership(
 
 @router.patch("/{record_id}", response_model=PartnershipRead)
 async def update_partnership(
-    record_id: int,
+    record_id: IdPath,
     data: PartnershipUpdate,
     session: SessionDep,
     user: Editor,

@@ -1,16 +1,11 @@
 from datetime import date
-from typing import Annotated
 
-from pydantic import Field
-
-from app.fields import InputModel, LongText, RecordRead
+from app.fields import InputModel, LongText, PositiveId, RecordRead
 from app.partnerships.models import PartnershipKind, PartnershipStatus
-
-Id = Annotated[int, Field(gt=0)]
 
 
 class PartnershipCreate(InputModel):
-    city_id: Id
+    city_id: PositiveId
     kind: PartnershipKind
     signed_on: date | None = None
     status: PartnershipStatus = PartnershipStatus.active
@@ -18,7 +13,7 @@ class PartnershipCreate(InputModel):
 
 
 class PartnershipUpdate(InputModel):
-    city_id: Id | None = None
+    city_id: PositiveId | None = None
     kind: PartnershipKind | None = None
     signed_on: date | None = None
     status: PartnershipStatus | None = None

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.cities.models import City
 from app.contacts.models import Contact
 from app.db import SessionDep
+from app.fields import IdPath
 from app.pagination import Page, PageDep
 from app.records import get_record
 from app.timeline import service as timeline_service
@@ -14,7 +15,7 @@ router = APIRouter(tags=["timeline"])
 
 
 @router.get("/cities/{record_id}/timeline", response_model=Page[TimelineItem])
-async def city_timeline(record_id: int, session: SessionDep, page: PageDep) -> dict[str, Any]:
+async def city_timeline(record_id: IdPath, session: SessionDep, page: PageDep) -> dict[str, Any]:
     city = await get_record(session, City, record_id, "city")
     assert city.id is not None
     items, total = await timeline_service.city_timeline(session, city.id, page)
@@ -22,7 +23,7 @@ async def city_timeline(record_id: int, session: SessionDep, page: PageDep) -> d
 
 
 @router.get("/contacts/{record_id}/timeline", response_model=Page[TimelineItem])
-async def contact_timeline(record_id: int, session: SessionDep, page: PageDep) -> dict[str, Any]:
+async def contact_timeline(record_id: IdPath, session: SessionDep, page: PageDep) -> dict[str, Any]:
     contact = await get_record(session, Contact, record_id, "contact")
     assert contact.id is not None
     items, total = await timeline_service.contact_timeline(session, contact.id, page)
