@@ -1,7 +1,7 @@
 """What every record shares: load-or-404, references, ETag/If-Match, audited create, update,
 archive and restore. Domain services call these so each rule is written once."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Header, Response
@@ -70,9 +70,16 @@ async def get_reference(
 
 
 async def get_references(
-    session: AsyncSession, model: type[R], ids: list[int], *, field: str, noun: str
+    session: AsyncSession,
+    model: type[R],
+    ids: list[int],
+    *,
+    field: str,
+    noun: str,
+    already_linked: Collection[int] = (),
 ) -> dict[int, R]:
-    """Several references at once (an id list): all must exist and none be archived."""
+    """Several references at once (an id list): all must exist, and none be archived except
+    those ``already_linked`` (an archived record keeps its old links but gets no new ones)."""
     if not ids:
         return {}
     found = {
@@ -81,7 +88,7 @@ async def get_references(
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput.field(field, f"{noun} {', '.join(map(str, missing))} does not exist")
-    archived = [i for i in ids if found[i].archived_at is not None]
+    archived = [i for i in ids if found[i].archived_at is not None and i not in already_linked]
     if archived:
         raise InvalidInput.field(field, f"{noun} {', '.join(map(str, archived))} is archived")
     return found  # type: ignore[return-value]

@@ -1,5 +1,6 @@
 """Users, passwords and tokens."""
 
+import asyncio
 import secrets
 import time
 from collections import defaultdict, deque
@@ -63,7 +64,8 @@ async def authenticate(
     throttle.check(username)
     user = await session.scalar(select(User).where(User.username == username))
     hashed = user.password_hash if user is not None else _DUMMY_HASH
-    valid = password_hash.verify(password, hashed)
+    # Argon2 is deliberately slow: keep it off the event loop.
+    valid = await asyncio.to_thread(password_hash.verify, password, hashed)
     if user is None or not valid or not user.is_active:
         throttle.failed(username)
         raise Unauthorized("Incorrect username or password")
@@ -120,7 +122,7 @@ async def create_user(session: AsyncSession, data: UserCreate, *, actor: str) ->
         full_name=data.full_name,
         role=data.role,
         is_active=data.is_active,
-        password_hash=password_hash.hash(data.password),
+        password_hash=await asyncio.to_thread(password_hash.hash, data.password),
     )
     return await create_record(
         session, user, actor=actor, entity=AuditEntity.user, extra={"password_hash": "(set)"}
@@ -133,7 +135,7 @@ async def update_user(session: AsyncSession, user: User, data: UserUpdate, *, ac
     before, after = {}, {}
     if "password" in values:
         # The hash itself never enters the audit trail; the entry only says it changed.
-        user.password_hash = password_hash.hash(values.pop("password"))
+        user.password_hash = await asyncio.to_thread(password_hash.hash, values.pop("password"))
         before, after = {"password": None}, {"password": "(changed)"}
     if values.get("role", Role.admin) != Role.admin or values.get("is_active") is False:
         await _keep_one_admin(session, user)

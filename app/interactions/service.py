@@ -99,14 +99,33 @@ async def _resolve_links(
     contact_ids: list[int],
     direct_city_ids: list[int],
     organization_ids: list[int],
+    current: Interaction | None = None,
 ) -> dict[str, list[int]]:
-    """Check every referenced record, and add the cities of the named contacts."""
+    """Check every referenced record, and add the cities of the named contacts. Links the
+    interaction already has may point at records archived since."""
     contacts = await get_references(
-        session, Contact, contact_ids, field="contact_ids", noun="contact"
+        session,
+        Contact,
+        contact_ids,
+        field="contact_ids",
+        noun="contact",
+        already_linked=current.contact_ids if current else (),
     )
-    await get_references(session, City, direct_city_ids, field="city_ids", noun="city")
     await get_references(
-        session, Organization, organization_ids, field="organization_ids", noun="organization"
+        session,
+        City,
+        direct_city_ids,
+        field="city_ids",
+        noun="city",
+        already_linked=current.city_ids if current else (),
+    )
+    await get_references(
+        session,
+        Organization,
+        organization_ids,
+        field="organization_ids",
+        noun="organization",
+        already_linked=current.organization_ids if current else (),
     )
     via_contacts = [contacts[c].city_id for c in contact_ids if contacts[c].city_id is not None]
     return {
@@ -203,6 +222,7 @@ async def update_interaction(
             contact_ids=values.get("contact_ids", interaction.contact_ids),
             direct_city_ids=direct,
             organization_ids=values.get("organization_ids", interaction.organization_ids),
+            current=interaction,
         )
         values.update({field: links[field] for field in LINK_FIELDS})
     await update_record(
