@@ -1,13 +1,17 @@
-"""Routes every record type has in the same shape: read one, archive, restore."""
+"""The routes every record type has in the same shape: create, read, update, archive, restore.
+
+A domain's routes.py keeps what is its own (the list with its filters, sub-resources) and
+hands its service functions to ``add_record_routes`` for the rest."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
+from app.config import Settings, SettingsDep
 from app.db import RecordMixin, SessionDep
 from app.fields import IdPath
 from app.records import (
@@ -20,20 +24,54 @@ from app.records import (
     set_etag,
 )
 
+Create = Callable[[AsyncSession, Any, str, Settings], Awaitable[Any]]
+Update = Callable[[AsyncSession, Any, Any, str, Settings], Awaitable[Any]]
+
 
 def add_record_routes(
     router: APIRouter,
     *,
     model: type[RecordMixin],
     read_schema: type[Any],
+    create_schema: type[Any],
+    update_schema: type[Any],
+    create: Create,
+    update: Update,
     entity: AuditEntity,
     noun: str,
     check_restorable: Callable[[AsyncSession, Any], Awaitable[None]] | None = None,
 ) -> None:
-    """GET /{id}, DELETE /{id} (archives; nothing is destroyed) and POST /{id}/restore."""
+    """POST /, GET /{id}, PATCH /{id}, DELETE /{id} (archives; nothing is destroyed) and
+    POST /{id}/restore. ``create(session, data, actor, settings)`` and
+    ``update(session, record, data, actor, settings)`` are the domain's service calls."""
+
+    async def create_one(
+        data: create_schema,  # type: ignore[valid-type]
+        session: SessionDep,
+        user: Editor,
+        settings: SettingsDep,
+        request: Request,
+        response: Response,
+    ) -> Any:
+        record = await create(session, data, user.username, settings)
+        return created(request, response, record, entity)
 
     async def read_one(record_id: IdPath, session: SessionDep, response: Response) -> Any:
         return set_etag(response, await get_record(session, model, record_id, noun))
+
+    async def update_one(
+        record_id: IdPath,
+        data: update_schema,  # type: ignore[valid-type]
+        session: SessionDep,
+        user: Editor,
+        settings: SettingsDep,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> Any:
+        record = await get_record(session, model, record_id, noun)
+        check_if_match(record, if_match)
+        record = await update(session, record, data, user.username, settings)
+        return set_etag(response, record)
 
     async def archive(
         record_id: IdPath,
@@ -61,30 +99,29 @@ def add_record_routes(
         record = await restore_record(session, record, actor=user.username, entity=entity)
         return set_etag(response, record)
 
-    router.add_api_route(
-        "/{record_id}",
-        read_one,
-        methods=["GET"],
-        response_model=read_schema,
-        summary=f"Read a {noun}",
-        name=f"read_{entity}",
-    )
-    router.add_api_route(
-        "/{record_id}",
-        archive,
-        methods=["DELETE"],
-        response_model=read_schema,
-        summary=f"Archive a {noun} (nothing is destroyed; restore brings it back)",
-        name=f"archive_{entity}",
-    )
-    router.add_api_route(
-        "/{record_id}/restore",
-        restore,
-        methods=["POST"],
-        response_model=read_schema,
-        summary=f"Restore an archived {noun}",
-        name=f"restore_{entity}",
-    )
+    routes: list[tuple[str, Callable[..., Any], str, str, int]] = [
+        ("", create_one, "POST", f"Create a {noun}", status.HTTP_201_CREATED),
+        ("/{record_id}", read_one, "GET", f"Read a {noun}", status.HTTP_200_OK),
+        ("/{record_id}", update_one, "PATCH", f"Change some fields of a {noun}", 200),
+        (
+            "/{record_id}",
+            archive,
+            "DELETE",
+            f"Archive a {noun} (nothing is destroyed; restore brings it back)",
+            200,
+        ),
+        ("/{record_id}/restore", restore, "POST", f"Restore an archived {noun}", 200),
+    ]
+    for path, endpoint, method, summary, status_code in routes:
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            response_model=read_schema,
+            status_code=status_code,
+            summary=summary,
+            name=f"{endpoint.__name__.removesuffix('_one')}_{entity}",
+        )
 
 
 def created(request: Request, response: Response, record: R, entity: AuditEntity) -> R:

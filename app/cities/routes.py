@@ -1,18 +1,16 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
-from app.auth.deps import Editor
 from app.cities import service as cities_service
 from app.cities.models import City
 from app.cities.schemas import CityCreate, CityRead, CityUpdate
 from app.db import SessionDep
-from app.fields import CountryCode, IdPath
+from app.fields import CountryCode
 from app.pagination import Page, PageDep
 from app.partnerships.models import PartnershipKind
-from app.records import IfMatch, check_if_match, get_record, set_etag
-from app.routing import add_record_routes, created
+from app.routing import add_record_routes
 
 router = APIRouter(prefix="/cities", tags=["cities"])
 
@@ -30,27 +28,18 @@ async def list_cities(
     return Page.build(items, total, page)
 
 
-@router.post("", response_model=CityRead, status_code=status.HTTP_201_CREATED)
-async def create_city(
-    data: CityCreate, session: SessionDep, user: Editor, request: Request, response: Response
-) -> City:
-    city = await cities_service.create_city(session, data, actor=user.username)
-    return created(request, response, city, AuditEntity.city)
-
-
-@router.patch("/{record_id}", response_model=CityRead)
-async def update_city(
-    record_id: IdPath,
-    data: CityUpdate,
-    session: SessionDep,
-    user: Editor,
-    response: Response,
-    if_match: IfMatch = None,
-) -> City:
-    city = await get_record(session, City, record_id, "city")
-    check_if_match(city, if_match)
-    city = await cities_service.update_city(session, city, data, actor=user.username)
-    return set_etag(response, city)
-
-
-add_record_routes(router, model=City, read_schema=CityRead, entity=AuditEntity.city, noun="city")
+add_record_routes(
+    router,
+    model=City,
+    read_schema=CityRead,
+    create_schema=CityCreate,
+    update_schema=CityUpdate,
+    create=lambda session, data, actor, _settings: cities_service.create_city(
+        session, data, actor=actor
+    ),
+    update=lambda session, city, data, actor, _settings: cities_service.update_city(
+        session, city, data, actor=actor
+    ),
+    entity=AuditEntity.city,
+    noun="city",
+)

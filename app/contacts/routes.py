@@ -1,17 +1,15 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
-from app.auth.deps import Editor
 from app.contacts import service as contacts_service
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
 from app.db import SessionDep
-from app.fields import CountryCode, IdPath, IdQuery, Tag
+from app.fields import CountryCode, IdQuery, Tag
 from app.pagination import Page, PageDep
-from app.records import IfMatch, check_if_match, get_record, set_etag
-from app.routing import add_record_routes, created
+from app.routing import add_record_routes
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
@@ -38,33 +36,18 @@ async def list_contacts(
     return Page.build(items, total, page)
 
 
-@router.post("", response_model=ContactRead, status_code=status.HTTP_201_CREATED)
-async def create_contact(
-    data: ContactCreate, session: SessionDep, user: Editor, request: Request, response: Response
-) -> Contact:
-    contact = await contacts_service.create_contact(session, data, actor=user.username)
-    return created(request, response, contact, AuditEntity.contact)
-
-
-@router.patch("/{record_id}", response_model=ContactRead)
-async def update_contact(
-    record_id: IdPath,
-    data: ContactUpdate,
-    session: SessionDep,
-    user: Editor,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Contact:
-    contact = await get_record(session, Contact, record_id, "contact")
-    check_if_match(contact, if_match)
-    contact = await contacts_service.update_contact(session, contact, data, actor=user.username)
-    return set_etag(response, contact)
-
-
 add_record_routes(
     router,
     model=Contact,
     read_schema=ContactRead,
+    create_schema=ContactCreate,
+    update_schema=ContactUpdate,
+    create=lambda session, data, actor, _settings: contacts_service.create_contact(
+        session, data, actor=actor
+    ),
+    update=lambda session, contact, data, actor, _settings: contacts_service.update_contact(
+        session, contact, data, actor=actor
+    ),
     entity=AuditEntity.contact,
     noun="contact",
     check_restorable=contacts_service.check_restorable,

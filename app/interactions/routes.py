@@ -1,18 +1,16 @@
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter
 
 from app.audit.schemas import AuditEntity
-from app.auth.deps import Editor
 from app.db import SessionDep
-from app.fields import IdPath, IdQuery
+from app.fields import IdQuery
 from app.interactions import service as interactions_service
 from app.interactions.models import Interaction, InteractionKind
 from app.interactions.schemas import InteractionCreate, InteractionRead, InteractionUpdate
 from app.pagination import Page, PageDep
-from app.records import IfMatch, check_if_match, get_record, set_etag
-from app.routing import add_record_routes, created
+from app.routing import add_record_routes
 
 router = APIRouter(prefix="/interactions", tags=["interactions"])
 
@@ -41,35 +39,18 @@ async def list_interactions(
     return Page.build(items, total, page)
 
 
-@router.post("", response_model=InteractionRead, status_code=status.HTTP_201_CREATED)
-async def create_interaction(
-    data: InteractionCreate, session: SessionDep, user: Editor, request: Request, response: Response
-) -> Interaction:
-    interaction = await interactions_service.create_interaction(session, data, actor=user.username)
-    return created(request, response, interaction, AuditEntity.interaction)
-
-
-@router.patch("/{record_id}", response_model=InteractionRead)
-async def update_interaction(
-    record_id: IdPath,
-    data: InteractionUpdate,
-    session: SessionDep,
-    user: Editor,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Interaction:
-    interaction = await get_record(session, Interaction, record_id, "interaction")
-    check_if_match(interaction, if_match)
-    interaction = await interactions_service.update_interaction(
-        session, interaction, data, actor=user.username
-    )
-    return set_etag(response, interaction)
-
-
 add_record_routes(
     router,
     model=Interaction,
     read_schema=InteractionRead,
+    create_schema=InteractionCreate,
+    update_schema=InteractionUpdate,
+    create=lambda session, data, actor, _settings: interactions_service.create_interaction(
+        session, data, actor=actor
+    ),
+    update=lambda session, record, data, actor, _settings: interactions_service.update_interaction(
+        session, record, data, actor=actor
+    ),
     entity=AuditEntity.interaction,
     noun="interaction",
 )

@@ -1,6 +1,6 @@
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
@@ -16,8 +16,8 @@ from app.organizations.schemas import (
     OrganizationUpdate,
 )
 from app.pagination import Page, PageDep
-from app.records import IfMatch, check_if_match, get_record, set_etag
-from app.routing import add_record_routes, created
+from app.records import get_record
+from app.routing import add_record_routes
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 
@@ -33,37 +33,6 @@ async def list_organizations(
         session, page, kind=kind, home_membership=home_membership
     )
     return Page.build(items, total, page)
-
-
-@router.post("", response_model=OrganizationRead, status_code=status.HTTP_201_CREATED)
-async def create_organization(
-    data: OrganizationCreate,
-    session: SessionDep,
-    user: Editor,
-    request: Request,
-    response: Response,
-) -> Organization:
-    organization = await organizations_service.create_organization(
-        session, data, actor=user.username
-    )
-    return created(request, response, organization, AuditEntity.organization)
-
-
-@router.patch("/{record_id}", response_model=OrganizationRead)
-async def update_organization(
-    record_id: IdPath,
-    data: OrganizationUpdate,
-    session: SessionDep,
-    user: Editor,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Organization:
-    organization = await get_record(session, Organization, record_id, "organization")
-    check_if_match(organization, if_match)
-    organization = await organizations_service.update_organization(
-        session, organization, data, actor=user.username
-    )
-    return set_etag(response, organization)
 
 
 @router.get("/{record_id}/members", response_model=list[MemberRead])
@@ -92,6 +61,14 @@ add_record_routes(
     router,
     model=Organization,
     read_schema=OrganizationRead,
+    create_schema=OrganizationCreate,
+    update_schema=OrganizationUpdate,
+    create=lambda session, data, actor, _settings: organizations_service.create_organization(
+        session, data, actor=actor
+    ),
+    update=lambda session, record, data, actor, _settings: (
+        organizations_service.update_organization(session, record, data, actor=actor)
+    ),
     entity=AuditEntity.organization,
     noun="organization",
 )
