@@ -166,6 +166,14 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
     # Services check the rules they know about first; reaching here means a race (two
     # requests creating the same thing at once). Never leak the SQL.
     logger.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+    if "email_key" in str(exc.orig):
+        return problem(
+            409,
+            slug="conflict",
+            title="Conflict",
+            detail="Another contact has just been given this e-mail address; "
+            "search for it and try again",
+        )
     return problem(
         409,
         slug="conflict",
@@ -185,6 +193,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
             title="Service unavailable",
             detail="The database is unavailable; try again shortly",
             request_id=request_id,
+            headers={"X-Request-ID": request_id, "Retry-After": "5"},
         )
     logger.exception("unhandled error (request %s)", request_id, exc_info=exc)
     return problem(

@@ -147,12 +147,14 @@ async def update_user(session: AsyncSession, user: User, data: UserUpdate, *, ac
 async def _keep_one_admin(session: AsyncSession, user: User) -> None:
     if user.role != Role.admin or not user.is_active:
         return
-    others = await session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.admin, User.is_active.is_(True), User.id != user.id)
+    # Lock the active admins' rows, so two admins stepping down at once cannot both pass.
+    admins = await session.scalars(
+        select(User.id)
+        .where(User.role == Role.admin, User.is_active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
     )
-    if not others:
+    if not [admin_id for admin_id in admins if admin_id != user.id]:
         raise Conflict("This is the last active admin; make another admin first")
 
 
