@@ -4,12 +4,15 @@ from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.cities.models import City
 from app.contacts.models import Contact
+from app.events.models import Event
+from app.follow_ups.models import FollowUp
 from app.interactions.models import (
     Interaction,
     InteractionCity,
     InteractionContact,
     InteractionOrganization,
 )
+from app.invitations.models import Invitation
 from app.organizations.models import Organization, OrganizationMember
 from app.partnerships.models import Partnership
 
@@ -17,10 +20,13 @@ __all__ = [
     "AuditEntry",
     "City",
     "Contact",
+    "Event",
+    "FollowUp",
     "Interaction",
     "InteractionCity",
     "InteractionContact",
     "InteractionOrganization",
+    "Invitation",
     "Organization",
     "OrganizationMember",
     "Partnership",

@@ -18,7 +18,7 @@ class AuditEntry(SQLModel, table=True):
     actor: str = Field(max_length=100, index=True)
     action: str = Field(max_length=20)
     entity: str = Field(max_length=40)
-    entity_id: int
+    entity_id: int | None = None
     changes: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONList, nullable=False)
     )

@@ -10,6 +10,7 @@ class AuditAction(StrEnum):
     update = "update"
     archive = "archive"
     restore = "restore"
+    export = "export"
 
 
 class AuditEntity(StrEnum):
@@ -19,6 +20,9 @@ class AuditEntity(StrEnum):
     contact = "contact"
     interaction = "interaction"
     user = "user"
+    follow_up = "follow_up"
+    event = "event"
+    invitation = "invitation"
 
 
 class AuditEntryRead(BaseModel):
@@ -27,5 +31,5 @@ class AuditEntryRead(BaseModel):
     actor: str
     action: AuditAction
     entity: AuditEntity
-    entity_id: int
+    entity_id: int | None
     changes: dict[str, Any]

@@ -20,3 +20,5 @@ class User(RecordMixin, table=True):
     role: Role = Field(sa_type=String(20))
     is_active: bool = Field(default=True)
     password_hash: str = Field(max_length=500)
+    # The secret in the user's calendar feed URL; rotating it retires the old URL.
+    calendar_token: str | None = Field(default=None, max_length=64, unique=True)
