@@ -15,12 +15,16 @@ from app.config import get_settings
 from app.db import Database
 from app.demo import database_is_empty, load_demo
 from app.errors import AppError
+from app.exports.cli import export_app
+from app.reports.cli import dormant
 
 app = typer.Typer(help="diplomacy-crm: the international affairs desk's partner-tracking CRM.")
 db_app = typer.Typer(help="Database migrations.")
 users_app = typer.Typer(help="User accounts.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(export_app, name="export")
+app.command()(dormant)
 
 
 async def _prepare(load_demo_data: bool) -> None:

@@ -10,16 +10,23 @@ from app.audit.routes import router as audit_router
 from app.auth.deps import current_user
 from app.auth.routes import router as auth_router
 from app.auth.service import LoginThrottle
+from app.calendar.routes import feed_router as calendar_feed_router
+from app.calendar.routes import router as calendar_router
 from app.cities.routes import router as cities_router
 from app.config import Settings, get_settings
 from app.contacts.routes import router as contacts_router
 from app.db import Database
 from app.errors import install_error_handlers
+from app.events.routes import router as events_router
+from app.exports.routes import router as exports_router
+from app.follow_ups.routes import router as follow_ups_router
 from app.health import router as health_router
 from app.interactions.routes import router as interactions_router
+from app.invitations.routes import router as invitations_router
 from app.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.organizations.routes import router as organizations_router
 from app.partnerships.routes import router as partnerships_router
+from app.reports.routes import router as reports_router
 from app.search.routes import router as search_router
 from app.timeline.routes import router as timeline_router
 
@@ -53,15 +60,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     public = APIRouter(prefix=API_PREFIX)
     public.include_router(health_router)
     public.include_router(auth_router)  # the token route is public; user routes check roles
+    public.include_router(calendar_feed_router)
 
     protected = APIRouter(prefix=API_PREFIX, dependencies=[Depends(current_user)])
     for router in (
+        exports_router,  # first: its fixed paths (/contacts/export) before /contacts/{id}
         cities_router,
         partnerships_router,
         organizations_router,
         contacts_router,
         interactions_router,
+        follow_ups_router,
+        events_router,
+        invitations_router,
         timeline_router,
+        reports_router,
+        calendar_router,
         search_router,
         audit_router,
     ):

@@ -1,0 +1,3 @@
+import typer
+
+export_app = typer.Typer(help="Export invitation lists and contacts (CSV, XLSX, vCard).")
