@@ -1,6 +1,6 @@
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
@@ -37,18 +37,20 @@ def _refresh_derived(contact: Contact) -> None:
     contact.search_text = search_text(contact.full_name, contact.local_name, contact.email)
 
 
-async def list_contacts(
+def filtered_contacts(
     session: AsyncSession,
-    params: PageParams,
     *,
+    q: str | None = None,
+    include_archived: bool = False,
     city_id: int | None = None,
     organization_id: int | None = None,
     tag: str | None = None,
     is_active: bool | None = None,
     country_code: str | None = None,
-) -> tuple[list[Contact], int]:
+) -> Select[tuple[Contact]]:
+    """The contacts a list (or an export) with these filters shows, unordered."""
     stmt = select(Contact)
-    if not params.include_archived:
+    if not include_archived:
         stmt = stmt.where(Contact.archived_at.is_(None))
     if city_id is not None:
         stmt = stmt.where(Contact.city_id == city_id)
@@ -62,8 +64,31 @@ async def list_contacts(
         stmt = stmt.where(
             Contact.city_id.in_(select(City.id).where(City.country_code == country_code))
         )
-    if params.q:
-        stmt = stmt.where(Contact.search_text.like(like_pattern(params.q), escape="\\"))
+    if q:
+        stmt = stmt.where(Contact.search_text.like(like_pattern(q), escape="\\"))
+    return stmt
+
+
+async def list_contacts(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    city_id: int | None = None,
+    organization_id: int | None = None,
+    tag: str | None = None,
+    is_active: bool | None = None,
+    country_code: str | None = None,
+) -> tuple[list[Contact], int]:
+    stmt = filtered_contacts(
+        session,
+        q=params.q,
+        include_archived=params.include_archived,
+        city_id=city_id,
+        organization_id=organization_id,
+        tag=tag,
+        is_active=is_active,
+        country_code=country_code,
+    )
     return await paginate(
         session,
         stmt,
