@@ -110,15 +110,20 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 class Database:
-    """The engines of one database. SQLite gets a second engine for requests that write, whose
-    transactions take the write lock when they begin (PostgreSQL needs no such thing)."""
+    """The engines of one database, one for requests that only read and one for requests that
+    write. On SQLite the writers' transactions take the write lock when they begin. On
+    PostgreSQL both share one pool, and reads run in autocommit: no BEGIN/COMMIT round trips
+    for a GET (each statement still sees a consistent snapshot)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.engine = create_engine(settings)
-        self.write_engine = (
-            create_engine(settings, for_writes=True) if settings.is_sqlite else self.engine
-        )
-        self.sessionmaker = create_sessionmaker(self.engine)
+        if settings.is_sqlite:
+            self.engine = create_engine(settings)
+            self.write_engine = create_engine(settings, for_writes=True)
+            read_engine = self.engine
+        else:
+            self.engine = self.write_engine = create_engine(settings)
+            read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.sessionmaker = create_sessionmaker(read_engine)
         self.write_sessionmaker = create_sessionmaker(self.write_engine)
 
     async def dispose(self) -> None:

@@ -14,7 +14,8 @@ from tests.factories import (
 )
 
 PROBLEM_JSON = "application/problem+json"
-PUBLIC_PATHS = {"/api/v1/health", "/api/v1/auth/token"}
+# The calendar feed's secret URL is its own credential (subscribed to by calendar apps).
+PUBLIC_PATHS = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/calendar/{token}.ics"}
 
 
 async def _login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
