@@ -1,3 +1,144 @@
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from app.auth.deps import CurrentUser
+from app.auth.models import Role
+from app.config import SettingsDep
+from app.db import SessionDep, utcnow
+from app.errors import Forbidden
+from app.partnerships.models import PartnershipKind
+from app.reports import service as reports_service
+from app.reports.schemas import (
+    AnniversariesReport,
+    DormantPartnersReport,
+    EngagementReport,
+    ReportFormat,
+)
 
 router = APIRouter(prefix="/reports", tags=["reports"])
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}
+}
+AsOf = Annotated[date | None, Query(description="The day the report is about (default: today)")]
+
+
+async def report_format(
+    user: CurrentUser,
+    format: Annotated[
+        ReportFormat,
+        Query(description="json, or csv (a download: editors and admins only, like exports)"),
+    ] = ReportFormat.json,
+) -> ReportFormat:
+    """Everyone may read a report; a CSV download is an export, which viewers may not make."""
+    if format is ReportFormat.csv and user.role not in (Role.admin, Role.editor):
+        raise Forbidden(
+            f"Your role '{user.role}' cannot download reports as CSV; it needs: admin, editor"
+        )
+    return format
+
+
+FormatDep = Annotated[ReportFormat, Depends(report_format)]
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def csv_download(document: str, filename: str) -> Response:
+    return Response(
+        content=document.encode("utf-8"),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/dormant-partners", response_model=DormantPartnersReport, responses=CSV_RESPONSE)
+async def dormant_partners(
+    session: SessionDep,
+    settings: SettingsDep,
+    output: FormatDep,
+    inactive_days: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=36_500,
+            description="Days without an interaction that make a partner dormant "
+            "(default: CRM_DORMANT_AFTER_DAYS)",
+        ),
+    ] = None,
+    kind: Annotated[
+        list[PartnershipKind] | None,
+        Query(description="Only partners with an active partnership of these kinds (repeatable)"),
+    ] = None,
+    as_of: AsOf = None,
+) -> Any:
+    """Partner cities with no interaction in the last ``inactive_days``: never-contacted first,
+    then the longest dormant."""
+    as_of = as_of or _today()
+    items = await reports_service.dormant_partners(
+        session,
+        as_of=as_of,
+        inactive_days=inactive_days or settings.dormant_after_days,
+        kinds=kind or (),
+    )
+    if output is ReportFormat.csv:
+        return csv_download(
+            reports_service.dormant_partners_csv(items), f"dormant-partners-{as_of}.csv"
+        )
+    return {"items": items, "total": len(items)}
+
+
+@router.get("/anniversaries", response_model=AnniversariesReport)
+async def anniversaries(
+    session: SessionDep,
+    within_days: Annotated[
+        int, Query(ge=0, le=3660, description="Days after as_of the window reaches")
+    ] = 365,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
+    """Signing anniversaries of active partnerships from as_of to as_of + within_days."""
+    items = await reports_service.anniversaries(
+        session, as_of=as_of or _today(), within_days=within_days
+    )
+    return {"items": items}
+
+
+def engagement_period(
+    year: Annotated[int | None, Query(ge=1900, le=9999, description="A calendar year")] = None,
+    start: Annotated[
+        date | None, Query(alias="from", description="First day of the period (with to)")
+    ] = None,
+    end: Annotated[
+        date | None, Query(alias="to", description="Last day of the period, inclusive")
+    ] = None,
+) -> tuple[date, date]:
+    return reports_service.engagement_period(year=year, start=start, end=end, today=_today())
+
+
+@router.get("/engagement", response_model=EngagementReport, responses=CSV_RESPONSE)
+async def engagement(
+    session: SessionDep,
+    settings: SettingsDep,
+    output: FormatDep,
+    period: Annotated[tuple[date, date], Depends(engagement_period)],
+) -> Any:
+    """What the desk did in a year (``year``) or a period (``from`` and ``to``; default: this
+    year)."""
+    start, end = period
+    report = await reports_service.engagement(
+        session,
+        start=start,
+        end=end,
+        today=_today(),
+        inactive_days=settings.dormant_after_days,
+        home_city=settings.home_city,
+    )
+    if output is ReportFormat.csv:
+        return csv_download(
+            reports_service.engagement_csv(report), f"engagement-{start}-to-{end}.csv"
+        )
+    return report

@@ -1,27 +1,61 @@
 """Reports over the whole CRM. Each is a fixed number of queries, never one per city."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cities.models import City
 from app.contacts.models import Contact
+from app.errors import InvalidInput
+from app.events.models import Event
+from app.exports.formats import csv_document
 from app.follow_ups.models import FollowUp, FollowUpStatus
-from app.interactions.models import Interaction, InteractionCity
+from app.interactions.models import (
+    Interaction,
+    InteractionCity,
+    InteractionKind,
+    InteractionOrganization,
+)
+from app.invitations.models import Invitation, InvitationStatus
+from app.organizations.models import Organization
 from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
+from app.reports.schemas import EngagementReport
+from app.text import fold
 
 
-def _active_partner_city_ids(kinds: Collection[PartnershipKind]) -> Any:
-    stmt = select(Partnership.city_id).where(
-        Partnership.status == PartnershipStatus.active, Partnership.archived_at.is_(None)
-    )
+def _days_before(day: date, days: int) -> date:
+    try:
+        return day - timedelta(days=days)
+    except OverflowError:  # before year 1: nothing can have happened then
+        return date.min
+
+
+def _days_after(day: date, days: int) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
+def _is_active_partnership(as_of: date, kinds: Collection[PartnershipKind] = ()) -> list[Any]:
+    """Live, active, and already signed on ``as_of`` (a partnership signed later was not one
+    yet; one without a signing date counts)."""
+    conditions = [
+        Partnership.status == PartnershipStatus.active,
+        Partnership.archived_at.is_(None),
+        or_(Partnership.signed_on.is_(None), Partnership.signed_on <= as_of),
+    ]
     if kinds:
-        stmt = stmt.where(Partnership.kind.in_(list(kinds)))
-    return stmt
+        conditions.append(Partnership.kind.in_(list(kinds)))
+    return conditions
+
+
+def _active_partner_city_ids(as_of: date, kinds: Collection[PartnershipKind]) -> Any:
+    return select(Partnership.city_id).where(*_is_active_partnership(as_of, kinds))
 
 
 def _last_interaction_on(as_of: date) -> Any:
@@ -57,8 +91,12 @@ def _active_contacts() -> Any:
 
 
 def _open_follow_ups() -> Any:
-    """Open follow-ups about the city itself or about one of its contacts."""
-    contacts_of_city = select(Contact.id).where(Contact.city_id == City.id).correlate(City)
+    """Open follow-ups about the city itself or about one of its live contacts."""
+    contacts_of_city = (
+        select(Contact.id)
+        .where(Contact.city_id == City.id, Contact.archived_at.is_(None))
+        .correlate(City)
+    )
     return (
         select(func.count())
         .select_from(FollowUp)
@@ -81,7 +119,7 @@ async def dormant_partners(
 ) -> list[dict[str, Any]]:
     """Cities with an active partnership and no interaction in the ``inactive_days`` before
     ``as_of`` (or none at all): never-contacted first, then the longest dormant."""
-    cutoff = as_of - timedelta(days=inactive_days)
+    cutoff = _days_before(as_of, inactive_days)
     partners = (
         select(
             City.id.label("city_id"),
@@ -89,7 +127,7 @@ async def dormant_partners(
             _active_contacts().label("active_contacts"),
             _open_follow_ups().label("open_follow_ups"),
         )
-        .where(City.archived_at.is_(None), City.id.in_(_active_partner_city_ids(kinds)))
+        .where(City.archived_at.is_(None), City.id.in_(_active_partner_city_ids(as_of, kinds)))
         .subquery()
     )
     rows = (
@@ -100,7 +138,7 @@ async def dormant_partners(
             .order_by(partners.c.last_on.is_not(None), partners.c.last_on, City.name_key, City.id)
         )
     ).all()
-    partnerships = await _active_partnerships_of(session, [row[0].id for row in rows], kinds)
+    partnerships = await _active_partnerships_of(session, [row[0].id for row in rows], as_of, kinds)
     return [
         {
             "city": city,
@@ -115,19 +153,21 @@ async def dormant_partners(
 
 
 async def _active_partnerships_of(
-    session: AsyncSession, city_ids: list[int], kinds: Collection[PartnershipKind]
+    session: AsyncSession,
+    city_ids: list[int],
+    as_of: date,
+    kinds: Collection[PartnershipKind],
 ) -> dict[int, list[Partnership]]:
     by_city: dict[int, list[Partnership]] = defaultdict(list)
     if not city_ids:
         return by_city
-    stmt = select(Partnership).where(
-        Partnership.city_id.in_(city_ids),
-        Partnership.status == PartnershipStatus.active,
-        Partnership.archived_at.is_(None),
+    stmt = (
+        select(Partnership)
+        .where(Partnership.city_id.in_(city_ids), *_is_active_partnership(as_of, kinds))
+        # Undated last on both databases (PostgreSQL and SQLite disagree on where NULLs sort).
+        .order_by(Partnership.signed_on.is_(None), Partnership.signed_on, Partnership.id)
     )
-    if kinds:
-        stmt = stmt.where(Partnership.kind.in_(list(kinds)))
-    for partnership in await session.scalars(stmt.order_by(Partnership.signed_on, Partnership.id)):
+    for partnership in await session.scalars(stmt):
         by_city[partnership.city_id].append(partnership)
     return by_city
 
@@ -146,3 +186,320 @@ async def dormant_city_ids(
             session, as_of=as_of, inactive_days=inactive_days, kinds=kinds
         )
     ]
+
+
+def partnership_label(partnership: Partnership) -> str:
+    """``sister_city (1961-06-15)``: a partnership in one cell of a table."""
+    kind = PartnershipKind(partnership.kind).value
+    return f"{kind} ({partnership.signed_on.isoformat()})" if partnership.signed_on else kind
+
+
+DORMANT_CSV_HEADER = (
+    "city_id",
+    "city",
+    "country_code",
+    "region",
+    "partnerships",
+    "last_interaction_on",
+    "days_inactive",
+    "active_contacts",
+    "open_follow_ups",
+)
+
+
+def dormant_partners_csv(items: list[dict[str, Any]]) -> str:
+    """The rows of ``dormant_partners`` as a spreadsheet-safe CSV document."""
+    return csv_document(
+        DORMANT_CSV_HEADER,
+        (
+            [
+                item["city"].id,
+                item["city"].name,
+                item["city"].country_code,
+                item["city"].region,
+                [partnership_label(p) for p in item["partnerships"]],
+                item["last_interaction_on"],
+                item["days_inactive"],
+                item["active_contacts"],
+                item["open_follow_ups"],
+            ]
+            for item in items
+        ),
+    )
+
+
+# -- anniversaries ----------------------------------------------------------------------------
+
+
+def _anniversary_in(signed_on: date, year: int) -> date:
+    try:
+        return signed_on.replace(year=year)
+    except ValueError:  # signed on 29 February; other years keep it on the 28th
+        return date(year, 2, 28)
+
+
+def _anniversaries_between(signed_on: date, first: date, last: date) -> Iterator[tuple[date, int]]:
+    """(day, years) of each anniversary of ``signed_on`` from ``first`` to ``last`` inclusive;
+    the signing day itself is no anniversary."""
+    for year in range(max(first.year, signed_on.year + 1), last.year + 1):
+        day = _anniversary_in(signed_on, year)
+        if first <= day <= last:
+            yield day, year - signed_on.year
+
+
+async def anniversaries(
+    session: AsyncSession, *, as_of: date, within_days: int
+) -> list[dict[str, Any]]:
+    """Signing anniversaries of the active partnerships of live cities from ``as_of`` to
+    ``within_days`` later (both ends included), soonest first; every fifth year is a milestone.
+    Partnerships without a signing date have none."""
+    last = _days_after(as_of, within_days)
+    rows = (
+        await session.execute(
+            select(Partnership, City)
+            .join(City, City.id == Partnership.city_id)
+            .where(
+                Partnership.status == PartnershipStatus.active,
+                Partnership.archived_at.is_(None),
+                City.archived_at.is_(None),
+                Partnership.signed_on.is_not(None),
+                Partnership.signed_on < last,
+            )
+        )
+    ).all()
+    items = [
+        {
+            "city": city,
+            "partnership": partnership,
+            "anniversary_on": day,
+            "years": years,
+            "milestone": years % 5 == 0,
+        }
+        for partnership, city in rows
+        for day, years in _anniversaries_between(partnership.signed_on, as_of, last)
+    ]
+    items.sort(key=lambda i: (i["anniversary_on"], i["city"].name_key, i["partnership"].id))
+    return items
+
+
+# -- engagement -------------------------------------------------------------------------------
+
+
+def engagement_period(
+    *, year: int | None, start: date | None, end: date | None, today: date
+) -> tuple[date, date]:
+    """The period asked for: a calendar year, or from/to (both inclusive), or this year."""
+
+    def invalid(parameter: str, detail: str) -> InvalidInput:
+        return InvalidInput(
+            detail, errors=[{"parameter": parameter, "in": "query", "detail": detail}]
+        )
+
+    if year is not None:
+        if start is not None or end is not None:
+            raise invalid("year", "Give either year or from and to, not both")
+        return date(year, 1, 1), date(year, 12, 31)
+    if start is None and end is None:
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    if start is None:
+        raise invalid("from", "to needs from: give both dates of the period")
+    if end is None:
+        raise invalid("to", "from needs to: give both dates of the period")
+    if end < start:
+        raise invalid("to", "to is before from")
+    return start, end
+
+
+def _tally(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _by_kind(kinds: type[PartnershipKind] | type[InteractionKind], rows: Any) -> dict[str, int]:
+    counts = dict.fromkeys((k.value for k in kinds), 0)
+    counts.update({str(kind): int(n) for kind, n in rows})
+    return counts
+
+
+async def _partnerships_by_kind(session: AsyncSession, *conditions: Any) -> dict[str, int]:
+    rows = await session.execute(
+        select(Partnership.kind, func.count())
+        .join(City, City.id == Partnership.city_id)
+        .where(City.archived_at.is_(None), Partnership.archived_at.is_(None), *conditions)
+        .group_by(Partnership.kind)
+    )
+    return _by_kind(PartnershipKind, rows)
+
+
+def _live_interactions_in(start: date, end: date) -> list[Any]:
+    return [Interaction.archived_at.is_(None), Interaction.occurred_on.between(start, end)]
+
+
+async def _engaged_cities(
+    session: AsyncSession, start: date, end: date, home_city: str
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """How many cities and countries the period's interactions reached, and the top five."""
+    links = (
+        select(City.id, City.name, City.name_key, City.country_code)
+        .select_from(InteractionCity)
+        .join(Interaction, Interaction.id == InteractionCity.interaction_id)
+        .join(City, City.id == InteractionCity.city_id)
+        .where(
+            InteractionCity.occurred_on.between(start, end),
+            Interaction.archived_at.is_(None),
+            City.archived_at.is_(None),
+            City.name_key != fold(home_city)[:200],
+        )
+        .subquery()
+    )
+    cities, countries = (
+        await session.execute(
+            select(func.count(distinct(links.c.id)), func.count(distinct(links.c.country_code)))
+        )
+    ).one()
+    interactions = func.count().label("interactions")
+    top = await session.execute(
+        select(links.c.id, links.c.name, interactions)
+        .group_by(links.c.id, links.c.name, links.c.name_key)
+        .order_by(interactions.desc(), links.c.name_key, links.c.id)
+        .limit(5)
+    )
+    most_engaged = [
+        {"city_id": city_id, "name": name, "interactions": int(n)} for city_id, name, n in top
+    ]
+    return int(cities or 0), int(countries or 0), most_engaged
+
+
+async def _events_hosted(session: AsyncSession, start: date, end: date) -> dict[str, Any]:
+    """Events the home city hosts (no host organization) starting in the period, and how their
+    live invitations went: one query over the events outer-joined to their invitations."""
+    said_yes = Invitation.status.in_(
+        [InvitationStatus.accepted, InvitationStatus.attended, InvitationStatus.no_show]
+    )
+    went_out = or_(
+        Invitation.sent_at.is_not(None),
+        Invitation.status.in_(
+            [
+                InvitationStatus.sent,
+                InvitationStatus.accepted,
+                InvitationStatus.declined,
+                InvitationStatus.attended,
+                InvitationStatus.no_show,
+            ]
+        ),
+    )
+    count, sent, accepted, declined, attended = (
+        await session.execute(
+            select(
+                func.count(distinct(Event.id)),
+                _tally(went_out),
+                _tally(said_yes),
+                _tally(Invitation.status == InvitationStatus.declined),
+                _tally(Invitation.status == InvitationStatus.attended),
+            )
+            .select_from(Event)
+            .outerjoin(
+                Invitation,
+                (Invitation.event_id == Event.id) & Invitation.archived_at.is_(None),
+            )
+            .where(
+                Event.archived_at.is_(None),
+                Event.host_organization_id.is_(None),
+                Event.starts_on.between(start, end),
+            )
+        )
+    ).one()
+    answered = int(accepted) + int(declined)
+    return {
+        "count": int(count),
+        "invitations_sent": int(sent),
+        "accepted": int(accepted),
+        "declined": int(declined),
+        "attended": int(attended),
+        "acceptance_rate": round(int(accepted) / answered, 4) if answered else None,
+    }
+
+
+async def engagement(
+    session: AsyncSession,
+    *,
+    start: date,
+    end: date,
+    today: date,
+    inactive_days: int,
+    home_city: str,
+) -> EngagementReport:
+    """The measures a desk reports to its city government for the period ``start``-``end``
+    (inclusive): a handful of aggregate queries. "At the end" means the period's last day, or
+    today while the period is still running."""
+    at_end = min(end, today)
+    interactions_by_kind = _by_kind(
+        InteractionKind,
+        await session.execute(
+            select(Interaction.kind, func.count())
+            .where(*_live_interactions_in(start, end))
+            .group_by(Interaction.kind)
+        ),
+    )
+    organization_meetings = await session.scalar(
+        select(func.count())
+        .select_from(Interaction)
+        .where(
+            *_live_interactions_in(start, end),
+            Interaction.kind.in_([InteractionKind.meeting, InteractionKind.conference]),
+            exists(
+                select(1)
+                .select_from(InteractionOrganization)
+                .join(Organization, Organization.id == InteractionOrganization.organization_id)
+                .where(
+                    InteractionOrganization.interaction_id == Interaction.id,
+                    Organization.archived_at.is_(None),
+                )
+            ),
+        )
+    )
+    cities, countries, most_engaged = await _engaged_cities(session, start, end, home_city)
+    dormant = await dormant_city_ids(session, as_of=at_end, inactive_days=inactive_days)
+    return EngagementReport.model_validate(
+        {
+            "period": {"from": start, "to": end},
+            "partnerships": {
+                "active_at_end_by_kind": await _partnerships_by_kind(
+                    session, *_is_active_partnership(at_end)
+                ),
+                "signed_in_period_by_kind": await _partnerships_by_kind(
+                    session, Partnership.signed_on.between(start, end)
+                ),
+            },
+            "interactions_by_kind": interactions_by_kind,
+            "cities_engaged": cities,
+            "countries_engaged": countries,
+            "conferences_attended": interactions_by_kind[InteractionKind.conference.value],
+            "organization_meetings": int(organization_meetings or 0),
+            "visits": {
+                "inbound": interactions_by_kind[InteractionKind.visit_inbound.value],
+                "outbound": interactions_by_kind[InteractionKind.visit_outbound.value],
+            },
+            "events_hosted": await _events_hosted(session, start, end),
+            "dormant_partners_at_end": len(dormant),
+            "most_engaged_cities": most_engaged,
+        }
+    )
+
+
+def _measures(value: Any, name: str = "") -> Iterator[tuple[str, Any]]:
+    """A nested report as (dotted name, value) pairs; list entries are numbered from 1."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _measures(item, f"{name}.{key}" if name else key)
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            yield from _measures(item, f"{name}.{number}")
+    else:
+        yield name, value
+
+
+def engagement_csv(report: EngagementReport) -> str:
+    """The report as a two-column ``measure,value`` CSV document."""
+    return csv_document(
+        ("measure", "value"), _measures(report.model_dump(mode="json", by_alias=True))
+    )
