@@ -1,13 +1,21 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
-from app.fields import IdList, InputModel, RecordRead, ShortText, TagList
+from app.fields import IdList, InputModel, PositiveId, RecordRead, ShortText, TagList
 from app.interactions.models import InteractionKind
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Summary = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class FollowUpDraft(InputModel):
+    """A follow-up created together with an interaction (see ``InteractionCreate.follow_up``)."""
+
+    title: Title
+    due_on: date
+    assignee_id: PositiveId | None = None
 
 
 class InteractionCreate(InputModel):
@@ -20,6 +28,14 @@ class InteractionCreate(InputModel):
     city_ids: IdList = []
     organization_ids: IdList = []
     tags: TagList = []
+    follow_up: FollowUpDraft | None = Field(
+        default=None,
+        description="A follow-up to create in the same transaction (both or neither are "
+        "created, and both audited). It is linked to the new interaction, to the first of its "
+        "contact_ids and to the first live city of its city_ids as the response lists them "
+        "(the cities named, then the cities of its contacts). Find it with "
+        "GET /follow-ups?interaction_id=",
+    )
 
 
 class InteractionUpdate(InputModel):

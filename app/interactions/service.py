@@ -8,6 +8,8 @@ from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.contacts.models import Contact
 from app.errors import InvalidInput
+from app.follow_ups import service as follow_ups_service
+from app.follow_ups.schemas import FollowUpCreate
 from app.interactions.models import (
     Interaction,
     InteractionCity,
@@ -15,7 +17,7 @@ from app.interactions.models import (
     InteractionKind,
     InteractionOrganization,
 )
-from app.interactions.schemas import InteractionCreate, InteractionUpdate
+from app.interactions.schemas import FollowUpDraft, InteractionCreate, InteractionUpdate
 from app.organizations.models import Organization
 from app.pagination import PageParams, paginate
 from app.records import changed_fields, create_record, get_references, reject_null, update_record
@@ -185,8 +187,13 @@ async def create_interaction(
         direct_city_ids=data.city_ids,
         organization_ids=data.organization_ids,
     )
+    if data.follow_up is not None and data.follow_up.assignee_id is not None:
+        # Checked before anything is written, and named where the client wrote it.
+        await follow_ups_service.check_assignee(
+            session, data.follow_up.assignee_id, field="follow_up/assignee_id"
+        )
     interaction = Interaction(
-        **data.model_dump(exclude=set(LINK_FIELDS)),
+        **data.model_dump(exclude={*LINK_FIELDS, "follow_up"}),
         contact_ids=links["contact_ids"],
         city_ids=links["city_ids"],
         organization_ids=links["organization_ids"],
@@ -194,7 +201,32 @@ async def create_interaction(
     _refresh_search(interaction)
     await create_record(session, interaction, actor=actor, entity=AuditEntity.interaction, extra={})
     await _write_links(session, interaction, links)
+    if data.follow_up is not None:
+        await _create_follow_up(session, interaction, data.follow_up, actor=actor)
     return interaction
+
+
+async def _create_follow_up(
+    session: AsyncSession, interaction: Interaction, draft: FollowUpDraft, *, actor: str
+) -> None:
+    """The follow-up of a new interaction: about the interaction, its first contact and its
+    first city (the cities it names come first, then its contacts' cities, which may have been
+    archived since: those are skipped)."""
+    live_cities = set(
+        await session.scalars(
+            select(City.id).where(City.id.in_(interaction.city_ids), City.archived_at.is_(None))
+        )
+    )
+    await follow_ups_service.create_follow_up(
+        session,
+        FollowUpCreate(
+            **draft.model_dump(),
+            interaction_id=interaction.id,
+            contact_id=next(iter(interaction.contact_ids), None),
+            city_id=next((c for c in interaction.city_ids if c in live_cities), None),
+        ),
+        actor=actor,
+    )
 
 
 async def _direct_city_ids(session: AsyncSession, interaction_id: int) -> list[int]:

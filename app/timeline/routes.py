@@ -9,21 +9,25 @@ from app.fields import IdPath
 from app.pagination import Page, PageDep
 from app.records import get_record
 from app.timeline import service as timeline_service
-from app.timeline.schemas import TimelineItem
+from app.timeline.schemas import TimelinePage
 
 router = APIRouter(tags=["timeline"])
 
 
-@router.get("/cities/{record_id}/timeline", response_model=Page[TimelineItem])
+@router.get("/cities/{record_id}/timeline", response_model=TimelinePage)
 async def city_timeline(record_id: IdPath, session: SessionDep, page: PageDep) -> dict[str, Any]:
+    """The city's interactions (named, or through its contacts), partnership signings and the
+    follow-ups linked to the city (dated by when they are due), newest first."""
     city = await get_record(session, City, record_id, "city")
     assert city.id is not None
     items, total = await timeline_service.city_timeline(session, city.id, page)
     return Page.build(items, total, page)
 
 
-@router.get("/contacts/{record_id}/timeline", response_model=Page[TimelineItem])
+@router.get("/contacts/{record_id}/timeline", response_model=TimelinePage)
 async def contact_timeline(record_id: IdPath, session: SessionDep, page: PageDep) -> dict[str, Any]:
+    """The contact's interactions and the follow-ups linked to the contact (dated by when they
+    are due), newest first."""
     contact = await get_record(session, Contact, record_id, "contact")
     assert contact.id is not None
     items, total = await timeline_service.contact_timeline(session, contact.id, page)

@@ -1,9 +1,11 @@
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from app.follow_ups.schemas import FollowUpRead
 from app.interactions.schemas import InteractionRead
+from app.pagination import Page
 from app.partnerships.schemas import PartnershipRead
 
 
@@ -19,4 +21,18 @@ class PartnershipSigned(BaseModel):
     record: PartnershipRead
 
 
-TimelineItem = InteractionEntry | PartnershipSigned
+class FollowUpEntry(BaseModel):
+    """A follow-up, dated by when it is due (whatever its status)."""
+
+    type: Literal["follow_up"] = "follow_up"
+    date: date
+    record: FollowUpRead
+
+
+TimelineItem = Annotated[
+    InteractionEntry | PartnershipSigned | FollowUpEntry, Field(discriminator="type")
+]
+
+
+class TimelinePage(Page[TimelineItem]):
+    """A page of a timeline: newest first; each item's ``type`` says what its ``record`` is."""

@@ -1,15 +1,25 @@
-"""A city's or a contact's history, newest first: its interactions and, for a city, the
-signing of its partnerships."""
+"""A city's or a contact's history, newest first: its interactions, its follow-ups (dated by
+when they are due) and, for a city, the signing of its partnerships."""
 
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import RecordMixin
+from app.follow_ups.models import FollowUp
 from app.interactions.models import Interaction, InteractionCity, InteractionContact
 from app.pagination import PageParams
 from app.partnerships.models import Partnership
-from app.timeline.schemas import InteractionEntry, PartnershipSigned
+from app.timeline.schemas import FollowUpEntry, InteractionEntry, PartnershipSigned
+
+# Each entry type: the table its records come from and the shape a client reads.
+ENTRY_TYPES: dict[str, tuple[type[RecordMixin], type[BaseModel]]] = {
+    "interaction": (Interaction, InteractionEntry),
+    "partnership": (Partnership, PartnershipSigned),
+    "follow_up": (FollowUp, FollowUpEntry),
+}
 
 
 def _interactions_of(link: Any, column: Any, record_id: int) -> Any:
@@ -36,6 +46,14 @@ def _signings_of(city_id: int) -> Any:
     )
 
 
+def _follow_ups_of(column: Any, record_id: int) -> Any:
+    return select(
+        literal("follow_up").label("type"),
+        FollowUp.due_on.label("date"),
+        FollowUp.id.label("id"),
+    ).where(column == record_id, FollowUp.archived_at.is_(None))
+
+
 async def _page(session: AsyncSession, entries: Any, params: PageParams) -> tuple[list[Any], int]:
     combined = entries.subquery()
     total = await session.scalar(select(func.count()).select_from(combined))
@@ -47,45 +65,19 @@ async def _page(session: AsyncSession, entries: Any, params: PageParams) -> tupl
             .offset(params.offset)
         )
     ).all()
-    interaction_ids = [r.id for r in rows if r.type == "interaction"]
-    partnership_ids = [r.id for r in rows if r.type == "partnership"]
-    interactions = (
-        {
-            i.id: i
-            for i in await session.scalars(
-                select(Interaction).where(Interaction.id.in_(interaction_ids))
-            )
-        }
-        if interaction_ids
-        else {}
-    )
-    partnerships = (
-        {
-            p.id: p
-            for p in await session.scalars(
-                select(Partnership).where(Partnership.id.in_(partnership_ids))
-            )
-        }
-        if partnership_ids
-        else {}
-    )
-    items: list[Any] = []
-    for row in rows:
-        if row.type == "interaction":
-            record = interactions[row.id]
-            items.append(
-                InteractionEntry.model_validate(
-                    {"date": row.date, "record": record}, from_attributes=True
-                )
-            )
-        else:
-            record = partnerships[row.id]
-            items.append(
-                PartnershipSigned.model_validate(
-                    {"date": row.date, "record": record}, from_attributes=True
-                )
-            )
-    return items, int(total or 0)
+    # One query per entry type on the page, for the records behind its rows.
+    records: dict[tuple[str, int], Any] = {}
+    for entry_type, (model, _) in ENTRY_TYPES.items():
+        ids = [r.id for r in rows if r.type == entry_type]
+        if ids:
+            for record in await session.scalars(select(model).where(model.id.in_(ids))):
+                records[entry_type, record.id] = record
+    return [
+        ENTRY_TYPES[row.type][1].model_validate(
+            {"date": row.date, "record": records[row.type, row.id]}, from_attributes=True
+        )
+        for row in rows
+    ], int(total or 0)
 
 
 async def city_timeline(
@@ -94,6 +86,7 @@ async def city_timeline(
     entries = union_all(
         _interactions_of(InteractionCity, InteractionCity.city_id, city_id),
         _signings_of(city_id),
+        _follow_ups_of(FollowUp.city_id, city_id),
     )
     return await _page(session, entries, params)
 
@@ -101,8 +94,8 @@ async def city_timeline(
 async def contact_timeline(
     session: AsyncSession, contact_id: int, params: PageParams
 ) -> tuple[list[Any], int]:
-    return await _page(
-        session,
+    entries = union_all(
         _interactions_of(InteractionContact, InteractionContact.contact_id, contact_id),
-        params,
+        _follow_ups_of(FollowUp.contact_id, contact_id),
     )
+    return await _page(session, entries, params)

@@ -1,0 +1,47 @@
+from datetime import date, datetime
+
+from app.fields import InputModel, LongText, PositiveId, RecordRead
+from app.follow_ups.models import FollowUpStatus
+from app.interactions.schemas import Title
+
+
+class FollowUpCreate(InputModel):
+    """``completed_at`` is not here: the server stamps it when the status becomes ``done``."""
+
+    title: Title
+    due_on: date
+    status: FollowUpStatus = FollowUpStatus.open
+    assignee_id: PositiveId | None = None
+    contact_id: PositiveId | None = None
+    city_id: PositiveId | None = None
+    organization_id: PositiveId | None = None
+    interaction_id: PositiveId | None = None
+    event_id: PositiveId | None = None
+    notes: LongText | None = None
+
+
+class FollowUpUpdate(InputModel):
+    title: Title | None = None
+    due_on: date | None = None
+    status: FollowUpStatus | None = None
+    assignee_id: PositiveId | None = None
+    contact_id: PositiveId | None = None
+    city_id: PositiveId | None = None
+    organization_id: PositiveId | None = None
+    interaction_id: PositiveId | None = None
+    event_id: PositiveId | None = None
+    notes: LongText | None = None
+
+
+class FollowUpRead(RecordRead):
+    title: str
+    due_on: date
+    status: FollowUpStatus
+    assignee_id: int | None
+    contact_id: int | None
+    city_id: int | None
+    organization_id: int | None
+    interaction_id: int | None
+    event_id: int | None
+    notes: str | None
+    completed_at: datetime | None
