@@ -1,3 +1,70 @@
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
 
-router = APIRouter(prefix="/events", tags=["events"])
+from fastapi import APIRouter, Depends, Query, Request
+
+from app.audit.schemas import AuditEntity
+from app.db import SessionDep
+from app.events import service as events_service
+from app.events.models import Event
+from app.events.schemas import EventCreate, EventRead, EventUpdate
+from app.fields import MAX_ID, IdQuery
+from app.pagination import Page, PageDep
+from app.routing import add_record_routes
+
+
+async def _preload_with_invitation_counts(request: Request, session: SessionDep) -> None:
+    """The generated record routes read the event with ``session.get``; loading it first in
+    the same session (with its counts) lets every one of them answer with the counts."""
+    raw = request.path_params.get("record_id", "")
+    if raw.isdigit() and 1 <= int(raw) <= MAX_ID:  # anything else is refused by IdPath
+        await events_service.preload_event(session, int(raw))
+
+
+router = APIRouter(
+    prefix="/events",
+    tags=["events"],
+    dependencies=[Depends(_preload_with_invitation_counts)],
+)
+
+
+@router.get("", response_model=Page[EventRead])
+async def list_events(
+    session: SessionDep,
+    page: PageDep,
+    city_id: IdQuery = None,
+    host_organization_id: IdQuery = None,
+    starts_after: Annotated[
+        date | None, Query(description="Starting strictly after this date (exclusive)")
+    ] = None,
+    starts_before: Annotated[
+        date | None, Query(description="Starting strictly before this date (exclusive)")
+    ] = None,
+) -> dict[str, Any]:
+    """Events, the soonest first, each with its live invitations counted per status."""
+    items, total = await events_service.list_events(
+        session,
+        page,
+        city_id=city_id,
+        host_organization_id=host_organization_id,
+        starts_after=starts_after,
+        starts_before=starts_before,
+    )
+    return Page.build(items, total, page)
+
+
+add_record_routes(
+    router,
+    model=Event,
+    read_schema=EventRead,
+    create_schema=EventCreate,
+    update_schema=EventUpdate,
+    create=lambda session, data, actor, _settings: events_service.create_event(
+        session, data, actor=actor
+    ),
+    update=lambda session, event, data, actor, _settings: events_service.update_event(
+        session, event, data, actor=actor
+    ),
+    entity=AuditEntity.event,
+    noun="event",
+)

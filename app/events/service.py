@@ -1,0 +1,148 @@
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.schemas import AuditEntity
+from app.cities.models import City
+from app.errors import InvalidInput
+from app.events.models import Event
+from app.events.schemas import EventCreate, EventUpdate, attach_invitation_counts
+from app.invitations.models import Invitation, InvitationStatus
+from app.organizations.models import Organization
+from app.pagination import PageParams, paginate
+from app.records import changed_fields, create_record, get_reference, reject_null, update_record
+from app.text import fold, like_pattern
+
+SORTABLE = {
+    "starts_on": Event.starts_on,
+    "ends_on": Event.ends_on,
+    "name": Event.name_key,
+    "city_id": Event.city_id,
+    "created_at": Event.created_at,
+    "updated_at": Event.updated_at,
+    "id": Event.id,
+}
+
+
+def _refresh_derived(event: Event) -> None:
+    event.name_key = fold(event.name)[:200]
+
+
+def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("url") is not None:
+        values["url"] = str(values["url"])
+    return values
+
+
+def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise InvalidInput.field(
+            "ends_on", f"ends_on ({ends_on}) is before starts_on ({starts_on})"
+        )
+
+
+async def _check_references(session: AsyncSession, values: dict[str, Any]) -> None:
+    if values.get("city_id") is not None:
+        await get_reference(session, City, values["city_id"], field="city_id", noun="city")
+    if values.get("host_organization_id") is not None:
+        await get_reference(
+            session,
+            Organization,
+            values["host_organization_id"],
+            field="host_organization_id",
+            noun="organization",
+        )
+
+
+async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> list[Event]:
+    """Attach each event's live invitations per status: one grouped query for all of them."""
+    counts: dict[int, dict[str, int]] = {
+        event.id: dict.fromkeys(InvitationStatus, 0) for event in events if event.id is not None
+    }
+    if counts:
+        rows = await session.execute(
+            select(Invitation.event_id, Invitation.status, func.count())
+            .where(Invitation.event_id.in_(list(counts)), Invitation.archived_at.is_(None))
+            .group_by(Invitation.event_id, Invitation.status)
+        )
+        for event_id, status, count in rows.all():
+            counts[event_id][InvitationStatus(status)] = int(count)
+    for event in events:
+        attach_invitation_counts(event, counts[event.id])  # type: ignore[index]
+    return events
+
+
+async def preload_event(session: AsyncSession, event_id: int) -> None:
+    """Load an event with its invitation counts into the session, so a later
+    ``session.get(Event, event_id)`` in the same request returns it with them."""
+    event = await session.get(Event, event_id)
+    if event is not None:
+        await load_invitation_counts(session, [event])
+        # The identity map holds instances weakly: keep this one alive for the request.
+        session.info.setdefault("preloaded", []).append(event)
+
+
+async def list_events(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    city_id: int | None = None,
+    host_organization_id: int | None = None,
+    starts_after: date | None = None,
+    starts_before: date | None = None,
+) -> tuple[list[Event], int]:
+    stmt = select(Event)
+    if not params.include_archived:
+        stmt = stmt.where(Event.archived_at.is_(None))
+    if city_id is not None:
+        stmt = stmt.where(Event.city_id == city_id)
+    if host_organization_id is not None:
+        stmt = stmt.where(Event.host_organization_id == host_organization_id)
+    if starts_after is not None:
+        stmt = stmt.where(Event.starts_on > starts_after)
+    if starts_before is not None:
+        stmt = stmt.where(Event.starts_on < starts_before)
+    if params.q:
+        stmt = stmt.where(Event.name_key.like(like_pattern(params.q), escape="\\"))
+    events, total = await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        # Dated events first (both databases), the soonest first.
+        default_order=[Event.starts_on.is_(None), Event.starts_on],
+        tiebreak=Event.id,
+    )
+    return await load_invitation_counts(session, events), total
+
+
+async def create_event(session: AsyncSession, data: EventCreate, *, actor: str) -> Event:
+    values = _plain_values(data.model_dump())
+    _check_dates(data.starts_on, data.ends_on)
+    await _check_references(session, values)
+    event = Event(**values)
+    _refresh_derived(event)
+    await create_record(session, event, actor=actor, entity=AuditEntity.event, extra={})
+    return attach_invitation_counts(event, {})
+
+
+async def update_event(
+    session: AsyncSession, event: Event, data: EventUpdate, *, actor: str
+) -> Event:
+    values = _plain_values(changed_fields(data))
+    reject_null(values, "name")
+    _check_dates(values.get("starts_on", event.starts_on), values.get("ends_on", event.ends_on))
+    # References the event already has may have been archived since; only new ones are checked.
+    await _check_references(
+        session,
+        {
+            k: v
+            for k, v in values.items()
+            if k in ("city_id", "host_organization_id") and v != getattr(event, k)
+        },
+    )
+    return await update_record(
+        session, event, values, actor=actor, entity=AuditEntity.event, refresh=_refresh_derived
+    )

@@ -1,0 +1,153 @@
+from datetime import date, datetime
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+
+from app.fields import CountryCode, InputModel, LongText, PositiveId, RecordRead, Tag
+from app.invitations.models import InvitationStatus
+from app.partnerships.models import PartnershipKind
+
+T = TypeVar("T")
+
+# A bulk request may name every contact of a large list at once.
+MAX_BULK = 10_000
+
+
+def _unique(values: list[T]) -> list[T]:
+    return list(dict.fromkeys(values))
+
+
+BulkIdList = Annotated[
+    list[PositiveId], Field(min_length=1, max_length=MAX_BULK), AfterValidator(_unique)
+]
+
+TagCriterion = Annotated[list[Tag], Field(min_length=1, max_length=50), AfterValidator(_unique)]
+
+
+class InvitationCreate(InputModel):
+    """``sent_at`` and ``responded_at`` are not here: the server stamps them when the status
+    becomes ``sent``, and ``accepted`` or ``declined``."""
+
+    contact_id: PositiveId
+    status: InvitationStatus = InvitationStatus.planned
+    send_on: date | None = Field(default=None, description="The day it is to go out")
+    notes: LongText | None = None
+
+
+class InvitationUpdate(InputModel):
+    status: InvitationStatus | None = Field(
+        default=None,
+        description="planned → sent → accepted | declined; accepted → attended | no_show; "
+        "any → cancelled",
+    )
+    send_on: date | None = None
+    notes: LongText | None = None
+
+
+class InvitationRead(RecordRead):
+    event_id: int
+    event_name: str
+    contact_id: int
+    full_name: str = Field(description="The contact's name")
+    email: str | None = Field(description="The contact's e-mail address")
+    status: InvitationStatus
+    send_on: date | None
+    sent_at: datetime | None
+    responded_at: datetime | None
+    notes: str | None
+
+
+class BulkInvite(InputModel):
+    """Who to invite: every criterion given must hold (AND). At least one is required, so a
+    request can never invite everyone by accident."""
+
+    send_on: date = Field(description="The day the invitations are to go out")
+    contact_ids: BulkIdList | None = None
+    partnership_kinds: (
+        Annotated[list[PartnershipKind], Field(min_length=1), AfterValidator(_unique)] | None
+    ) = Field(
+        default=None,
+        description="Contacts whose city has an active partnership of one of these kinds",
+    )
+    organization_id: PositiveId | None = Field(
+        default=None,
+        description="Contacts of this organization, or in one of its member cities",
+    )
+    tags: (
+        Annotated[list[Tag], Field(min_length=1, max_length=50), AfterValidator(_unique)] | None
+    ) = Field(default=None, description="Contacts with ANY of these tags (at least one of them)")
+    country_codes: (
+        Annotated[list[CountryCode], Field(min_length=1, max_length=300), AfterValidator(_unique)]
+        | None
+    ) = Field(default=None, description="Contacts whose city is in one of these countries")
+    dormant_only: bool = Field(
+        default=False,
+        description="Only contacts in dormant partner cities (no interaction for the "
+        "configured number of days)",
+    )
+    dry_run: bool = Field(default=False, description="Report what would happen; write nothing")
+
+    @model_validator(mode="after")
+    def _some_criterion(self) -> "BulkInvite":
+        criteria = (
+            self.contact_ids,
+            self.partnership_kinds,
+            self.organization_id,
+            self.tags,
+            self.country_codes,
+        )
+        if all(c is None for c in criteria) and not self.dormant_only:
+            raise ValueError(
+                "give at least one criterion (contact_ids, partnership_kinds, organization_id, "
+                "tags, country_codes or dormant_only); there is no 'invite everyone'"
+            )
+        return self
+
+
+SkipReason = Literal["archived", "inactive", "no_email", "already_invited"]
+
+
+class BulkInvitation(BaseModel):
+    id: int | None = Field(description="The new invitation (empty in a dry run)")
+    contact_id: int
+    full_name: str
+    email: str | None
+
+
+class SkippedContact(BaseModel):
+    contact_id: int
+    full_name: str
+    reason: SkipReason = Field(
+        description="The first that applies: archived, inactive, no_email, already_invited"
+    )
+    invitation_id: int | None = Field(
+        default=None, description="The live invitation the contact already has"
+    )
+
+
+class BulkInviteReport(BaseModel):
+    created: int
+    skipped: int
+    invitations: list[BulkInvitation]
+    skipped_contacts: list[SkippedContact]
+    dry_run: bool
+
+
+class MarkSent(InputModel):
+    """Either the invitations to mark, or a date: every planned invitation of the event due
+    to go out on or before it."""
+
+    invitation_ids: BulkIdList | None = None
+    due_by: date | None = Field(default=None, description="send_on on or before this date")
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> "MarkSent":
+        if (self.invitation_ids is None) == (self.due_by is None):
+            raise ValueError("give either invitation_ids or due_by (exactly one of them)")
+        return self
+
+
+class MarkSentReport(BaseModel):
+    marked: int
+    invitation_ids: list[int]
+    sent_at: datetime

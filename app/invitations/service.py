@@ -1,0 +1,553 @@
+"""Invitations: who is invited to which event, and where each invitation stands."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit_service
+from app.audit.models import AuditEntry
+from app.audit.schemas import AuditAction, AuditEntity
+from app.cities.models import City
+from app.contacts.models import Contact
+from app.db import json_list_contains, utcnow
+from app.errors import Conflict, InvalidInput, NotFound
+from app.events.models import Event
+from app.invitations.models import Invitation, InvitationStatus
+from app.invitations.schemas import BulkInvite, InvitationCreate, InvitationUpdate, MarkSent
+from app.organizations.models import Organization, OrganizationMember
+from app.pagination import PageParams, paginate
+from app.partnerships.models import Partnership, PartnershipStatus
+from app.records import (
+    archive_record,
+    changed_fields,
+    conflict_with,
+    create_record,
+    get_record,
+    get_reference,
+    reject_null,
+    restore_record,
+    update_record,
+)
+from app.reports import service as reports_service
+from app.text import like_pattern
+
+S = InvitationStatus
+# Where an invitation may go from each status; anything may be cancelled.
+ALLOWED_MOVES: dict[InvitationStatus, frozenset[InvitationStatus]] = {
+    S.planned: frozenset({S.sent, S.cancelled}),
+    S.sent: frozenset({S.accepted, S.declined, S.cancelled}),
+    S.accepted: frozenset({S.attended, S.no_show, S.cancelled}),
+    S.declined: frozenset({S.cancelled}),
+    S.attended: frozenset({S.cancelled}),
+    S.no_show: frozenset({S.cancelled}),
+    S.cancelled: frozenset(),
+}
+# Statuses an invitation can only have once it went out, and once it was answered.
+_SENT = frozenset({S.sent, S.accepted, S.declined, S.attended, S.no_show})
+_ANSWERED = frozenset({S.accepted, S.declined, S.attended, S.no_show})
+
+_COLUMNS = tuple(Invitation.__table__.columns.keys())  # type: ignore[attr-defined]
+
+SORTABLE = {
+    "send_on": Invitation.send_on,
+    "status": Invitation.status,
+    "full_name": Contact.name_key,
+    "event_id": Invitation.event_id,
+    "contact_id": Invitation.contact_id,
+    "sent_at": Invitation.sent_at,
+    "created_at": Invitation.created_at,
+    "updated_at": Invitation.updated_at,
+    "id": Invitation.id,
+}
+
+
+def _in_order(statuses: frozenset[InvitationStatus]) -> list[str]:
+    return [s.value for s in InvitationStatus if s in statuses]
+
+
+def _stamps(
+    status: InvitationStatus, *, sent_at: datetime | None, responded_at: datetime | None
+) -> dict[str, datetime]:
+    """The server's timestamps for reaching ``status``: when it went out, when it was
+    answered (each set once, by the first status that implies it)."""
+    now = utcnow()
+    stamps = {}
+    if status in _SENT and sent_at is None:
+        stamps["sent_at"] = now
+    if status in _ANSWERED and responded_at is None:
+        stamps["responded_at"] = now
+    return stamps
+
+
+def _check_event_open(event: Event) -> None:
+    if event.archived_at is not None:
+        raise Conflict(
+            f"Event {event.id} is archived; restore it before inviting anyone to it "
+            "or sending its invitations",
+            event_id=event.id,
+        )
+
+
+def _id_list(ids: Sequence[int], limit: int = 20) -> str:
+    shown = ", ".join(map(str, ids[:limit]))
+    return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
+
+
+# Reading
+
+
+async def get_event(session: AsyncSession, event_id: int) -> Event:
+    return await get_record(session, Event, event_id, "event")
+
+
+async def get_invitation(session: AsyncSession, event: Event, invitation_id: int) -> Invitation:
+    """An invitation of this event: one of another event is not found here."""
+    invitation = await session.get(Invitation, invitation_id)
+    if invitation is None or invitation.event_id != event.id:
+        raise NotFound(f"Invitation {invitation_id} does not exist in event {event.id}")
+    return invitation
+
+
+async def present(session: AsyncSession, invitations: Sequence[Invitation]) -> list[dict[str, Any]]:
+    """The read model: each invitation with its event's name and its contact's name and
+    e-mail address (one query for all of them)."""
+    if not invitations:
+        return []
+    rows = await session.execute(
+        select(Invitation.id, Event.name, Contact.full_name, Contact.email)
+        .join(Event, Event.id == Invitation.event_id)
+        .join(Contact, Contact.id == Invitation.contact_id)
+        .where(Invitation.id.in_([i.id for i in invitations]))
+    )
+    names = {row[0]: row[1:] for row in rows.all()}
+    result = []
+    for invitation in invitations:
+        event_name, full_name, email = names[invitation.id]
+        result.append(
+            {
+                **{column: getattr(invitation, column) for column in _COLUMNS},
+                "event_name": event_name,
+                "full_name": full_name,
+                "email": email,
+            }
+        )
+    return result
+
+
+async def present_one(session: AsyncSession, invitation: Invitation) -> dict[str, Any]:
+    return (await present(session, [invitation]))[0]
+
+
+async def list_invitations(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    event_id: int | None = None,
+    contact_id: int | None = None,
+    status: InvitationStatus | None = None,
+    send_on_before: date | None = None,
+    send_on_after: date | None = None,
+    live_events_only: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """Invitations, the soonest to go out first, then by the contact's name. ``q`` matches
+    the contact's name (or e-mail address)."""
+    stmt = select(Invitation).join(Contact, Contact.id == Invitation.contact_id)
+    if not params.include_archived:
+        stmt = stmt.where(Invitation.archived_at.is_(None))
+        if live_events_only:
+            stmt = stmt.join(Event, Event.id == Invitation.event_id).where(
+                Event.archived_at.is_(None)
+            )
+    if event_id is not None:
+        stmt = stmt.where(Invitation.event_id == event_id)
+    if contact_id is not None:
+        stmt = stmt.where(Invitation.contact_id == contact_id)
+    if status is not None:
+        stmt = stmt.where(Invitation.status == status)
+    if send_on_before is not None:
+        stmt = stmt.where(Invitation.send_on < send_on_before)
+    if send_on_after is not None:
+        stmt = stmt.where(Invitation.send_on > send_on_after)
+    if params.q:
+        stmt = stmt.where(Contact.search_text.like(like_pattern(params.q), escape="\\"))
+    invitations, total = await paginate(
+        session,
+        stmt,
+        params,
+        sortable=SORTABLE,
+        default_order=[Invitation.send_on.is_(None), Invitation.send_on, Contact.name_key],
+        tiebreak=Invitation.id,
+    )
+    return await present(session, invitations), total
+
+
+# Writing one
+
+
+async def _check_not_invited(
+    session: AsyncSession, event_id: int, contact_id: int, *, exclude_id: int | None = None
+) -> None:
+    stmt = select(Invitation.id).where(
+        Invitation.event_id == event_id,
+        Invitation.contact_id == contact_id,
+        Invitation.archived_at.is_(None),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Invitation.id != exclude_id)
+    existing = await session.scalar(stmt.limit(1))
+    if existing is not None:
+        raise conflict_with(
+            "invitation",
+            existing,
+            f"Contact {contact_id} is already invited to event {event_id} (invitation {existing})",
+        )
+
+
+async def create_invitation(
+    session: AsyncSession, event: Event, data: InvitationCreate, *, actor: str
+) -> Invitation:
+    assert event.id is not None
+    _check_event_open(event)
+    await get_reference(session, Contact, data.contact_id, field="contact_id", noun="contact")
+    await _check_not_invited(session, event.id, data.contact_id)
+    invitation = Invitation(
+        event_id=event.id,
+        **data.model_dump(),
+        **_stamps(data.status, sent_at=None, responded_at=None),
+    )
+    return await create_record(
+        session, invitation, actor=actor, entity=AuditEntity.invitation, extra={}
+    )
+
+
+async def update_invitation(
+    session: AsyncSession, invitation: Invitation, data: InvitationUpdate, *, actor: str
+) -> Invitation:
+    values = changed_fields(data)
+    reject_null(values, "status")
+    current = InvitationStatus(invitation.status)
+    new = values.get("status")
+    if new is not None and new != current:
+        allowed = ALLOWED_MOVES[current]
+        if new not in allowed:
+            raise Conflict(
+                f"An invitation cannot go from {current} to {new}; "
+                f"from {current} it can go to: {', '.join(_in_order(allowed)) or 'nothing'}",
+                current_status=current.value,
+                allowed=_in_order(allowed),
+            )
+        values.update(
+            _stamps(new, sent_at=invitation.sent_at, responded_at=invitation.responded_at)
+        )
+    return await update_record(
+        session, invitation, values, actor=actor, entity=AuditEntity.invitation
+    )
+
+
+async def archive_invitation(
+    session: AsyncSession, invitation: Invitation, *, actor: str
+) -> Invitation:
+    return await archive_record(session, invitation, actor=actor, entity=AuditEntity.invitation)
+
+
+async def restore_invitation(
+    session: AsyncSession, event: Event, invitation: Invitation, *, actor: str
+) -> Invitation:
+    """Back only to a live event, and only if the contact was not invited again meanwhile."""
+    if invitation.archived_at is not None:
+        _check_event_open(event)
+        await _check_not_invited(
+            session, invitation.event_id, invitation.contact_id, exclude_id=invitation.id
+        )
+    return await restore_record(session, invitation, actor=actor, entity=AuditEntity.invitation)
+
+
+# Writing many
+
+
+async def _audit_each(
+    session: AsyncSession,
+    changes: dict[int, dict[str, Any]],
+    *,
+    actor: str,
+    action: AuditAction,
+    at: datetime,
+) -> None:
+    """One audit entry per invitation (``{invitation_id: changes}``), in one executemany."""
+    await session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "occurred_at": at,
+                "actor": actor,
+                "action": action.value,
+                "entity": AuditEntity.invitation.value,
+                "entity_id": invitation_id,
+                "changes": entry_changes,
+            }
+            for invitation_id, entry_changes in changes.items()
+        ],
+    )
+
+
+async def _bulk_criteria(
+    session: AsyncSession, data: BulkInvite, *, dormant_after_days: int
+) -> list[Any]:
+    """The WHERE clauses for the contacts a bulk invitation names (all must hold)."""
+    where: list[Any] = []
+    if data.contact_ids is not None:
+        found = set(
+            await session.scalars(select(Contact.id).where(Contact.id.in_(data.contact_ids)))
+        )
+        missing = [i for i in data.contact_ids if i not in found]
+        if missing:
+            raise InvalidInput.field("contact_ids", f"contact {_id_list(missing)} does not exist")
+        where.append(Contact.id.in_(data.contact_ids))
+    if data.partnership_kinds is not None:
+        partner_cities = select(Partnership.city_id).where(
+            Partnership.kind.in_(data.partnership_kinds),
+            Partnership.status == PartnershipStatus.active,
+            Partnership.archived_at.is_(None),
+        )
+        where.append(Contact.city_id.in_(partner_cities))
+    if data.organization_id is not None:
+        await get_reference(
+            session,
+            Organization,
+            data.organization_id,
+            field="organization_id",
+            noun="organization",
+        )
+        member_cities = select(OrganizationMember.city_id).where(
+            OrganizationMember.organization_id == data.organization_id
+        )
+        where.append(
+            or_(
+                Contact.organization_id == data.organization_id,
+                Contact.city_id.in_(member_cities),
+            )
+        )
+    if data.tags is not None:
+        where.append(or_(*(json_list_contains(session, Contact.tags, tag) for tag in data.tags)))
+    if data.country_codes is not None:
+        where.append(
+            Contact.city_id.in_(select(City.id).where(City.country_code.in_(data.country_codes)))
+        )
+    if data.dormant_only:
+        dormant = await reports_service.dormant_city_ids(
+            session, as_of=utcnow().date(), inactive_days=dormant_after_days
+        )
+        where.append(Contact.city_id.in_(dormant))
+    return where
+
+
+def _skip_reason(
+    archived_at: datetime | None, is_active: bool, email: str | None, invitation_id: int | None
+) -> str | None:
+    """Why a matching contact is not invited (the first reason that applies), if at all."""
+    if archived_at is not None:
+        return "archived"
+    if not is_active:
+        return "inactive"
+    if not email:
+        return "no_email"
+    if invitation_id is not None:
+        return "already_invited"
+    return None
+
+
+async def bulk_invite(
+    session: AsyncSession,
+    event: Event,
+    data: BulkInvite,
+    *,
+    actor: str,
+    dormant_after_days: int,
+) -> dict[str, Any]:
+    """Plan invitations for every contact the criteria name, skipping (and reporting) those
+    that are archived, inactive, without an e-mail address or already invited. One INSERT
+    batch for the invitations and one for their audit entries; a dry run writes nothing."""
+    assert event.id is not None
+    _check_event_open(event)
+    where = await _bulk_criteria(session, data, dormant_after_days=dormant_after_days)
+    rows = await session.execute(
+        select(
+            Contact.id,
+            Contact.full_name,
+            Contact.email,
+            Contact.is_active,
+            Contact.archived_at,
+            Invitation.id,
+        )
+        .outerjoin(
+            Invitation,
+            and_(
+                Invitation.contact_id == Contact.id,
+                Invitation.event_id == event.id,
+                Invitation.archived_at.is_(None),
+            ),
+        )
+        .where(*where)
+        .order_by(Contact.name_key, Contact.id)
+    )
+    to_invite: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for contact_id, full_name, email, is_active, archived_at, invitation_id in rows.all():
+        reason = _skip_reason(archived_at, is_active, email, invitation_id)
+        if reason is None:
+            to_invite.append(
+                {"id": None, "contact_id": contact_id, "full_name": full_name, "email": email}
+            )
+        else:
+            skipped.append(
+                {
+                    "contact_id": contact_id,
+                    "full_name": full_name,
+                    "reason": reason,
+                    "invitation_id": invitation_id,
+                }
+            )
+    if to_invite and not data.dry_run:
+        await _insert_planned(session, event.id, data.send_on, to_invite, actor=actor)
+    return {
+        "created": len(to_invite),
+        "skipped": len(skipped),
+        "invitations": to_invite,
+        "skipped_contacts": skipped,
+        "dry_run": data.dry_run,
+    }
+
+
+async def _insert_planned(
+    session: AsyncSession,
+    event_id: int,
+    send_on: date,
+    to_invite: list[dict[str, Any]],
+    *,
+    actor: str,
+) -> None:
+    """Insert the invitations in one executemany, fill in their new ids, and audit each."""
+    now = utcnow()
+    values = [
+        {
+            "event_id": event_id,
+            "contact_id": item["contact_id"],
+            "status": InvitationStatus.planned.value,
+            "send_on": send_on,
+            "sent_at": None,
+            "responded_at": None,
+            "notes": None,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "archived_at": None,
+        }
+        for item in to_invite
+    ]
+    await session.execute(insert(Invitation), values)
+    # Read the new ids back by contact (one live invitation per contact per event):
+    # RETURNING in parameter order would cost SQLite one INSERT per row.
+    new_ids = dict(
+        (
+            await session.execute(
+                select(Invitation.contact_id, Invitation.id).where(
+                    Invitation.event_id == event_id, Invitation.archived_at.is_(None)
+                )
+            )
+        ).all()
+    )
+    for item, row in zip(to_invite, values, strict=True):
+        item["id"] = row["id"] = new_ids[item["contact_id"]]
+    audited = ("event_id", "contact_id", "status", "send_on")
+    await _audit_each(
+        session,
+        {row["id"]: audit_service.diff({}, {k: row[k] for k in audited}) for row in values},
+        actor=actor,
+        action=AuditAction.create,
+        at=now,
+    )
+
+
+async def mark_sent(
+    session: AsyncSession, event: Event, data: MarkSent, *, actor: str
+) -> dict[str, Any]:
+    """Move invitations of this event from planned to sent, all of them or none."""
+    assert event.id is not None
+    _check_event_open(event)
+    if data.invitation_ids is not None:
+        ids = data.invitation_ids
+        await _check_can_be_sent(session, event.id, ids)
+    else:
+        ids = list(
+            await session.scalars(
+                select(Invitation.id)
+                .where(
+                    Invitation.event_id == event.id,
+                    Invitation.status == InvitationStatus.planned,
+                    Invitation.archived_at.is_(None),
+                    Invitation.send_on <= data.due_by,
+                )
+                .order_by(Invitation.id)
+            )
+        )
+    now = utcnow()
+    if ids:
+        result = await session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id.in_(ids),
+                Invitation.status == InvitationStatus.planned,
+                Invitation.archived_at.is_(None),
+            )
+            .values(
+                status=InvitationStatus.sent.value,
+                sent_at=now,
+                updated_at=now,
+                version=Invitation.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != len(ids):  # type: ignore[attr-defined]
+            # Someone changed one of them between our check and the update: undo it all.
+            raise Conflict("Some of the invitations changed meanwhile; reload them and try again")
+        changes = audit_service.diff(
+            {"status": InvitationStatus.planned, "sent_at": None},
+            {"status": InvitationStatus.sent, "sent_at": now},
+        )
+        await _audit_each(
+            session,
+            dict.fromkeys(ids, changes),
+            actor=actor,
+            action=AuditAction.update,
+            at=now,
+        )
+    return {"marked": len(ids), "invitation_ids": ids, "sent_at": now}
+
+
+async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int]) -> None:
+    rows = await session.execute(
+        select(Invitation.id, Invitation.event_id, Invitation.status, Invitation.archived_at).where(
+            Invitation.id.in_(ids)
+        )
+    )
+    found = {row[0]: row[1:] for row in rows.all()}
+    offending = []
+    for invitation_id in ids:
+        row = found.get(invitation_id)
+        if row is None or row[0] != event_id:
+            offending.append({"id": invitation_id, "reason": "not_in_event"})
+        elif row[2] is not None:
+            offending.append({"id": invitation_id, "reason": "archived"})
+        elif InvitationStatus.sent not in ALLOWED_MOVES[InvitationStatus(row[1])]:
+            offending.append({"id": invitation_id, "reason": "not_planned", "status": row[1]})
+    if offending:
+        offending_ids = [o["id"] for o in offending]
+        raise Conflict(
+            f"Nothing was marked: invitation {_id_list(offending_ids)} cannot be marked sent "
+            "(only planned invitations of this event can)",
+            offending_ids=offending_ids,
+            offending=offending,
+        )

@@ -1,0 +1,62 @@
+"""Helpers shared by the event and invitation tests (tests/factories.py is not ours to edit)."""
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from app.db import utcnow
+
+PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
+STATUSES = ["planned", "sent", "accepted", "declined", "attended", "no_show", "cancelled"]
+
+
+def today(shift_days: int = 0) -> str:
+    """The server's "today" (UTC), shifted, as an ISO date."""
+    return (utcnow().date() + timedelta(days=shift_days)).isoformat()
+
+
+def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == PROBLEM_BASE + slug
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+def assert_field_error(response: httpx.Response, field: str) -> dict[str, Any]:
+    body = assert_problem(response, 422, "validation-error")
+    assert [e.get("pointer") for e in body["errors"]] == [f"/{field}"], body
+    return body
+
+
+async def make_event(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+    body = {"name": "Smart City Summit", "starts_on": "2025-03-18", **overrides}
+    response = await client.post("/api/v1/events", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def invite(
+    client: httpx.AsyncClient, event_id: int, contact_id: int, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/api/v1/events/{event_id}/invitations", json={"contact_id": contact_id, **overrides}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def listed(client: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:
+    response = await client.get(f"/api/v1/{path}", params={"limit": 200, **params})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["total"] == len(body["items"])
+    return body["items"]
+
+
+async def audit_entries(client: httpx.AsyncClient, entity: str, **params: Any) -> list[dict]:
+    response = await client.get("/api/v1/audit", params={"entity": entity, "limit": 200, **params})
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
