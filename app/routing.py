@@ -40,10 +40,17 @@ def add_record_routes(
     entity: AuditEntity,
     noun: str,
     check_restorable: Callable[[AsyncSession, Any], Awaitable[None]] | None = None,
+    present: Callable[[AsyncSession, Any], Awaitable[Any]] | None = None,
 ) -> None:
     """POST /, GET /{id}, PATCH /{id}, DELETE /{id} (archives; nothing is destroyed) and
     POST /{id}/restore. ``create(session, data, actor, settings)`` and
-    ``update(session, record, data, actor, settings)`` are the domain's service calls."""
+    ``update(session, record, data, actor, settings)`` are the domain's service calls;
+    ``present(session, record)``, if given, loads what the read model shows beyond the row."""
+
+    async def respond(session: AsyncSession, response: Response, record: Any) -> Any:
+        if present is not None:
+            await present(session, record)
+        return set_etag(response, record)
 
     async def create_one(
         data: create_schema,  # type: ignore[valid-type]
@@ -54,10 +61,11 @@ def add_record_routes(
         response: Response,
     ) -> Any:
         record = await create(session, data, user.username, settings)
+        await respond(session, response, record)
         return created(request, response, record, entity)
 
     async def read_one(record_id: IdPath, session: SessionDep, response: Response) -> Any:
-        return set_etag(response, await get_record(session, model, record_id, noun))
+        return await respond(session, response, await get_record(session, model, record_id, noun))
 
     async def update_one(
         record_id: IdPath,
@@ -71,7 +79,7 @@ def add_record_routes(
         record = await get_record(session, model, record_id, noun)
         check_if_match(record, if_match)
         record = await update(session, record, data, user.username, settings)
-        return set_etag(response, record)
+        return await respond(session, response, record)
 
     async def archive(
         record_id: IdPath,
@@ -83,7 +91,7 @@ def add_record_routes(
         record = await get_record(session, model, record_id, noun)
         check_if_match(record, if_match)
         record = await archive_record(session, record, actor=user.username, entity=entity)
-        return set_etag(response, record)
+        return await respond(session, response, record)
 
     async def restore(
         record_id: IdPath,
@@ -97,7 +105,7 @@ def add_record_routes(
         if check_restorable is not None and record.archived_at is not None:
             await check_restorable(session, record)
         record = await restore_record(session, record, actor=user.username, entity=entity)
-        return set_etag(response, record)
+        return await respond(session, response, record)
 
     routes: list[tuple[str, Callable[..., Any], str, str, int]] = [
         ("", create_one, "POST", f"Create a {noun}", status.HTTP_201_CREATED),

@@ -1,31 +1,18 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
 from app.db import SessionDep
 from app.events import service as events_service
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventRead, EventUpdate
-from app.fields import MAX_ID, IdQuery
+from app.fields import IdQuery
 from app.pagination import Page, PageDep
 from app.routing import add_record_routes
 
-
-async def _preload_with_invitation_counts(request: Request, session: SessionDep) -> None:
-    """The generated record routes read the event with ``session.get``; loading it first in
-    the same session (with its counts) lets every one of them answer with the counts."""
-    raw = request.path_params.get("record_id", "")
-    if raw.isdigit() and 1 <= int(raw) <= MAX_ID:  # anything else is refused by IdPath
-        await events_service.preload_event(session, int(raw))
-
-
-router = APIRouter(
-    prefix="/events",
-    tags=["events"],
-    dependencies=[Depends(_preload_with_invitation_counts)],
-)
+router = APIRouter(prefix="/events", tags=["events"])
 
 
 @router.get("", response_model=Page[EventRead])
@@ -67,4 +54,5 @@ add_record_routes(
     ),
     entity=AuditEntity.event,
     noun="event",
+    present=lambda session, event: events_service.load_invitation_counts(session, [event]),
 )

@@ -74,16 +74,6 @@ async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> 
     return events
 
 
-async def preload_event(session: AsyncSession, event_id: int) -> None:
-    """Load an event with its invitation counts into the session, so a later
-    ``session.get(Event, event_id)`` in the same request returns it with them."""
-    event = await session.get(Event, event_id)
-    if event is not None:
-        await load_invitation_counts(session, [event])
-        # The identity map holds instances weakly: keep this one alive for the request.
-        session.info.setdefault("preloaded", []).append(event)
-
-
 async def list_events(
     session: AsyncSession,
     params: PageParams,
