@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.schemas import UserCreate
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import Database
 from app.demo import database_is_empty, load_demo
 from app.errors import AppError
@@ -28,18 +29,20 @@ app.command()(dormant)
 
 
 async def _prepare(load_demo_data: bool) -> None:
+    """The first admin when there is no user yet, then the demo data into a new database."""
     settings = get_settings()
     database = Database(settings)
     try:
         async with database.write_sessionmaker() as session, session.begin():
-            if load_demo_data and await database_is_empty(session):
-                await load_demo(session, home_city=settings.home_city)
-                typer.echo("Loaded the demo data (set CRM_LOAD_DEMO=0 to start empty).")
+            new_database = await database_is_empty(session)
             generated = await auth_service.ensure_bootstrap_admin(
                 session,
                 username=settings.bootstrap_admin_username,
                 password=settings.bootstrap_admin_password,
             )
+            if load_demo_data and new_database:
+                await _load_demo(session, settings)
+                typer.echo("Loaded the demo data (set CRM_LOAD_DEMO=0 to start empty).")
         if generated:
             typer.echo(
                 f"\nCreated the first admin '{settings.bootstrap_admin_username}' with password:"
@@ -47,6 +50,16 @@ async def _prepare(load_demo_data: bool) -> None:
             )
     finally:
         await database.dispose()
+
+
+async def _load_demo(session: AsyncSession, settings: Settings) -> None:
+    admin = await auth_service.find_user(session, settings.bootstrap_admin_username)
+    await load_demo(
+        session,
+        home_city=settings.home_city,
+        assignee_id=admin.id if admin is not None else None,
+        dormant_after_days=settings.dormant_after_days,
+    )
 
 
 @app.command()
@@ -130,7 +143,7 @@ def demo() -> None:
                         err=True,
                     )
                     raise typer.Exit(1)
-                await load_demo(session, home_city=settings.home_city)
+                await _load_demo(session, settings)
             typer.echo("Loaded the demo data.")
         finally:
             await database.dispose()

@@ -1,10 +1,10 @@
 """A small dataset a newcomer recognises: Taipei, its sister cities Houston and Johannesburg,
 the city networks it belongs to, and the delegates met at a Metropolis course in Barcelona.
 
-The cities, networks and the Houston agreement (15 June 1961) are real; every contact person,
-e-mail address and most interactions are fictional and say so."""
+The cities, networks, events and the Houston agreement (15 June 1961) are real; every contact
+person, e-mail address and most interactions are fictional and say so."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +14,15 @@ from app.cities.models import City
 from app.cities.schemas import CityCreate
 from app.contacts import service as contacts_service
 from app.contacts.schemas import ContactCreate
+from app.db import utcnow
+from app.events import service as events_service
+from app.events.schemas import EventCreate
+from app.follow_ups import service as follow_ups_service
+from app.follow_ups.schemas import FollowUpCreate
 from app.interactions import service as interactions_service
 from app.interactions.schemas import InteractionCreate
+from app.invitations import service as invitations_service
+from app.invitations.schemas import BulkInvite
 from app.organizations import service as organizations_service
 from app.organizations.schemas import MemberCreate, OrganizationCreate
 from app.partnerships import service as partnerships_service
@@ -95,7 +102,15 @@ async def database_is_empty(session: AsyncSession) -> bool:
     return not await session.scalar(select(func.count()).select_from(City))
 
 
-async def load_demo(session: AsyncSession, *, home_city: str = "Taipei") -> None:
+async def load_demo(
+    session: AsyncSession,
+    *,
+    home_city: str = "Taipei",
+    assignee_id: int | None = None,
+    dormant_after_days: int = 730,
+) -> None:
+    """Load the demo records; the follow-up to reconnect with Johannesburg goes to
+    ``assignee_id`` (the bootstrap admin)."""
     cities = {}
     for data in CITIES:
         city = await cities_service.create_city(session, data, actor=ACTOR)
@@ -225,3 +240,48 @@ async def load_demo(session: AsyncSession, *, home_city: str = "Taipei") -> None
     for data in interactions:
         await interactions_service.create_interaction(session, data, actor=ACTOR)
     assert houston.id is not None
+
+    summit = await events_service.create_event(
+        session,
+        EventCreate(
+            name="Smart City Summit & Expo 2025",
+            starts_on=date(2025, 3, 18),
+            ends_on=date(2025, 3, 21),
+            city_id=cities["Taipei"],
+            venue="Taipei Nangang Exhibition Center",
+            description="Hosted by Taipei. Invite partner-city delegates.",
+        ),
+        actor=ACTOR,
+    )
+    await events_service.create_event(
+        session,
+        EventCreate(
+            name="2025 World Masters Games",
+            starts_on=date(2025, 5, 17),
+            ends_on=date(2025, 5, 30),
+            city_id=cities["Taipei"],
+            venue="Taipei and New Taipei",
+            description="Co-hosted by Taipei and New Taipei.",
+        ),
+        actor=ACTOR,
+    )
+    await invitations_service.bulk_invite(
+        session,
+        summit,
+        BulkInvite(send_on=date(2025, 1, 15), contact_ids=delegate_ids),
+        actor=ACTOR,
+        dormant_after_days=dormant_after_days,
+    )
+    await follow_ups_service.create_follow_up(
+        session,
+        FollowUpCreate(
+            title="Reconnect with Johannesburg: propose a sister-city exchange",
+            due_on=utcnow().date() + timedelta(days=14),
+            assignee_id=assignee_id,
+            city_id=cities["Johannesburg"],
+            contact_id=delegate_ids[0],
+            notes="Met their delegate at the Metropolis course; follow up before "
+            "the relationship goes quiet again.",
+        ),
+        actor=ACTOR,
+    )

@@ -11,7 +11,7 @@ CONFERENCE_DAY = "2024-11-18"
 async def demo(app, client):
     """The demo loaded into the (empty) test database; the client's cleanup removes it."""
     async with app.state.database.write_sessionmaker() as session, session.begin():
-        await load_demo(session)
+        await load_demo(session, assignee_id=1)  # the standing admin plays the bootstrap admin
     return client
 
 
@@ -129,3 +129,31 @@ async def test_the_demo_has_no_partnership_with_the_home_city(demo):
     assert response.json()["total"] == 0
     response = await demo.get("/api/v1/partnerships")
     assert response.json()["total"] == 2
+
+
+async def test_events_with_planned_invitations_for_the_course_delegates(demo):
+    events = (await demo.get("/api/v1/events")).json()["items"]
+    by_name = {e["name"]: e for e in events}
+    assert set(by_name) == {"Smart City Summit & Expo 2025", "2025 World Masters Games"}
+    summit = by_name["Smart City Summit & Expo 2025"]
+    assert summit["starts_on"].startswith("2025-03")
+    assert by_name["2025 World Masters Games"]["starts_on"].startswith("2025-05")
+    assert summit["invitation_counts"]["planned"] == 6
+
+    response = await demo.get(f"/api/v1/events/{summit['id']}/invitations")
+    invitations = response.json()["items"]
+    assert len(invitations) == 6
+    assert all(i["status"] == "planned" and i["send_on"] for i in invitations)
+    delegates = {c["id"] for c in (await demo.get("/api/v1/contacts")).json()["items"]}
+    assert {i["contact_id"] for i in invitations} == delegates
+
+
+async def test_open_follow_up_to_reconnect_with_johannesburg(demo):
+    johannesburg = await city_id(demo, "Johannesburg")
+    response = await demo.get(
+        "/api/v1/follow-ups", params={"city_id": johannesburg, "status": "open"}
+    )
+    items = response.json()["items"]
+    assert len(items) == 1, items
+    assert items[0]["assignee_id"] == 1
+    assert "Johannesburg" in items[0]["title"]

@@ -158,6 +158,10 @@ async def _keep_one_admin(session: AsyncSession, user: User) -> None:
         raise Conflict("This is the last active admin; make another admin first")
 
 
+async def find_user(session: AsyncSession, username: str) -> User | None:
+    return await session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
 async def count_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 
