@@ -1,26 +1,49 @@
-"""Spreadsheet-safe cells and streaming CSV: what every export and CSV report shares.
+"""Spreadsheet-safe cells, streaming CSV and streaming XLSX: what every export and CSV report
+shares.
 
 CSV is UTF-8 with a BOM (so Excel shows 臺北, 김민준, Gaziantep's ı and Chișinău's ș), quoted per
-RFC 4180, and a cell that a spreadsheet would run as a formula is defused with a leading '."""
+RFC 4180, and a cell that a spreadsheet would run as a formula is defused with a leading '.
+XLSX cells are all typed as text, so nothing in them is ever run as a formula (no ' needed)."""
 
+import asyncio
+import contextlib
 import csv
+import os
 import re
+import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from io import StringIO
+from pathlib import Path
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters no spreadsheet cell may hold (XML 1.0 forbids them; CSV readers choke on them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel's limits: the text of one cell, and the rows of a sheet (the header is one of them).
+XLSX_MAX_CELL_CHARS = 32_767
+XLSX_MAX_ROWS = 1_048_576
+CHUNK_BYTES = 64 * 1024
 
 
 def plain_text(value: Any) -> str:
     """A value as the text of one cell."""
     if value is None:
         return ""
+    if type(value) is str:  # the common case first: exports are mostly text
+        return _CONTROL.sub("", value)
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, datetime):
@@ -40,37 +63,134 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def csv_line(values: Sequence[Any]) -> str:
+# A cell that starts with none of these can be written as it is (when it has no control
+# characters): the first test of the fast path below.
+_RISKY_FIRST = frozenset(FORMULA_STARTS) | {" "}
+
+
+def _csv_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV text, every cell ``safe_cell``. Most cells are plain text that needs no
+    change, so they go through as they are; if the batch turns out to hold a control character
+    (rare), it is written again cell by cell, since a stripped control character can unmask a
+    formula (U+0001 followed by "=cmd")."""
+    rows = rows if isinstance(rows, Sequence) else list(rows)
     buffer = StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [
+            value
+            if (type(value) is str and value[:1] not in _RISKY_FIRST) or value is None
+            else safe_cell(value)
+            for value in row
+        ]
+        for row in rows
+    )
+    text = buffer.getvalue()
+    if _CONTROL.search(text) is None:
+        return text
+    buffer = StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [safe_cell(value) for value in row] for row in rows
+    )
     return buffer.getvalue()
+
+
+def csv_line(values: Sequence[Any]) -> str:
+    return _csv_rows([values])
 
 
 def csv_document(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A whole (small) CSV document, BOM first."""
-    buffer = StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
-    return buffer.getvalue()
+    return BOM + _csv_rows([header]) + _csv_rows(rows)
 
 
 async def csv_stream(
     header: Sequence[str],
     batches: AsyncIterable[Sequence[Sequence[Any]]],
     *,
-    chunk_chars: int = 64 * 1024,
+    chunk_chars: int = CHUNK_BYTES,
 ) -> AsyncIterator[bytes]:
     """Stream CSV as UTF-8 bytes from batches of rows; memory stays flat with the row count."""
-    buffer = StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow(header)
+    pending = [BOM, _csv_rows([header])]
+    size = 0
     async for batch in batches:
-        writer.writerows([safe_cell(v) for v in row] for row in batch)
-        if buffer.tell() >= chunk_chars:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+        text = _csv_rows(batch)
+        pending.append(text)
+        size += len(text)
+        if size >= chunk_chars:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    yield "".join(pending).encode("utf-8")
+
+
+def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> str | Cell | None:
+    """A cell's value for openpyxl, which types a plain string as text unless it starts with
+    "=" (a formula) or is an error code ("#N/A"): those become explicit text cells."""
+    text = plain_text(value)[:XLSX_MAX_CELL_CHARS]
+    if not text:
+        return None
+    if text[0] == "=" or text in ERROR_CODES:
+        return _text_cell(sheet, text)
+    return text
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str, *, font: Font | None = None) -> Cell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _append_rows(sheet: WriteOnlyWorksheet, rows: Sequence[Sequence[Any]]) -> None:
+    for row in rows:
+        sheet.append([_xlsx_value(sheet, value) for value in row])
+
+
+def _discard(sheet: WriteOnlyWorksheet) -> None:
+    """Remove the temporary file openpyxl streams an unsaved write-only sheet into (it would
+    otherwise stay until the process exits). Synchronous: it runs while a cancelled export
+    unwinds, where nothing may be awaited."""
+    writer = getattr(sheet, "_writer", None)
+    if writer is None:
+        return
+    with contextlib.suppress(Exception):
+        sheet.close()
+    with contextlib.suppress(Exception):
+        writer.cleanup()
+
+
+async def xlsx_stream(
+    header: Sequence[str],
+    batches: AsyncIterable[Sequence[Sequence[Any]]],
+    *,
+    widths: Sequence[float] = (),
+    title: str = "Export",
+    chunk_bytes: int = CHUNK_BYTES,
+) -> AsyncIterator[bytes]:
+    """Stream an XLSX workbook built from batches of rows: openpyxl's write-only sheet writes
+    each batch to a temporary file (in a worker thread, off the event loop), the workbook is
+    saved to another temporary file, sent in chunks and deleted. Memory stays flat with the
+    row count. One sheet: a bold header row, frozen below, with the given column widths."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, plain_text(name), font=bold) for name in header])
+    descriptor, name = tempfile.mkstemp(prefix="crm-export-", suffix=".xlsx")
+    os.close(descriptor)
+    path = Path(name)
+    saved = False
+    try:
+        async for batch in batches:
+            await asyncio.to_thread(_append_rows, sheet, batch)
+        await asyncio.to_thread(workbook.save, path)
+        saved = True
+        with path.open("rb") as file:
+            while chunk := file.read(chunk_bytes):
+                yield chunk
+    finally:
+        if not saved:
+            _discard(sheet)
+        path.unlink(missing_ok=True)

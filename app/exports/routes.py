@@ -1,5 +1,96 @@
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.auth.deps import Editor
+from app.db import SessionDep, utcnow
+from app.exports import formats
+from app.exports import service as exports_service
+from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
+from app.fields import IdPath
+from app.invitations.models import InvitationStatus
 
 # Included before the contacts and invitations routers, so /contacts/export is not taken
 # for a contact id.
 router = APIRouter(tags=["exports"])
+
+
+def read_engine(request: Request) -> AsyncEngine:
+    """The engine an export streams its rows from, on a connection of its own: the request's
+    session is closed before the body is sent."""
+    return request.app.state.database.engine
+
+
+ReadEngine = Annotated[AsyncEngine, Depends(read_engine)]
+
+
+def _file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "description": "The file, streamed (Content-Disposition names it)",
+            "content": {media_type.split(";")[0]: {} for media_type in media_types},
+        }
+    }
+
+
+def _send(export: exports_service.Export) -> StreamingResponse:
+    return StreamingResponse(
+        export.body(),
+        media_type=export.media_type,
+        headers={"Content-Disposition": export.content_disposition, "Cache-Control": "no-store"},
+    )
+
+
+@router.get(
+    "/events/{event_id}/invitations/export",
+    response_class=StreamingResponse,
+    responses=_file_responses(formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE),
+)
+async def export_invitations(
+    event_id: IdPath,
+    session: SessionDep,
+    user: Editor,
+    engine: ReadEngine,
+    export_format: Annotated[TableFormat, Query(alias="format")] = TableFormat.csv,
+    status: InvitationStatus | None = None,
+) -> StreamingResponse:
+    """The event's live invitations as CSV (UTF-8 with BOM, for Excel) or XLSX, one row per
+    invitation, ordered by name (editors and admins; the export is audited)."""
+    export = await exports_service.export_invitations(
+        session,
+        engine=engine,
+        event_id=event_id,
+        format=export_format,
+        status=status,
+        actor=user.username,
+    )
+    return _send(export)
+
+
+@router.get(
+    "/contacts/export",
+    response_class=StreamingResponse,
+    responses=_file_responses(
+        formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE, exports_service.VCARD_MEDIA_TYPE
+    ),
+)
+async def export_contacts(
+    session: SessionDep,
+    user: Editor,
+    engine: ReadEngine,
+    filters: Annotated[ContactFilters, Query()],
+    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.csv,
+) -> StreamingResponse:
+    """The contacts the list's filters select, as CSV, XLSX or vCard 3.0 (editors and admins;
+    the export is audited)."""
+    export = await exports_service.export_contacts(
+        session,
+        engine=engine,
+        format=export_format,
+        filters=filters,
+        today=utcnow().date(),
+        actor=user.username,
+    )
+    return _send(export)

@@ -1,0 +1,464 @@
+"""Exports: an event's invitation list and the contacts, as CSV, XLSX or vCard.
+
+An export is counted and audited in the caller's transaction; its rows are then streamed from a
+connection of their own (the request's session is closed before the body is sent), a batch at a
+time from a server-side cursor, so memory stays flat however many rows there are."""
+
+import asyncio
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+import pycountry
+import vobject
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.audit import service as audit_service
+from app.audit.schemas import AuditAction, AuditEntity
+from app.cities.models import City
+from app.contacts import service as contacts_service
+from app.contacts.models import Contact
+from app.db import dialect_name
+from app.errors import InvalidInput
+from app.events.models import Event
+from app.exports import formats
+from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
+from app.invitations.models import Invitation, InvitationStatus
+from app.organizations.models import Organization
+from app.records import get_record
+from app.text import fold
+
+BATCH_ROWS = 2000
+VCARD_MEDIA_TYPE = "text/vcard; charset=utf-8"
+MEDIA_TYPES = {
+    ExportFormat.csv: formats.CSV_MEDIA_TYPE,
+    ExportFormat.xlsx: formats.XLSX_MEDIA_TYPE,
+    ExportFormat.vcf: VCARD_MEDIA_TYPE,
+}
+UID_DOMAIN = "diplomacy-crm"
+LIST_SEPARATOR = "; "  # between the items of a list in one cell (languages, tags)
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float  # in characters, for the XLSX sheet
+
+
+INVITATION_COLUMNS = (
+    Column("honorific", 10),
+    Column("full_name", 28),
+    Column("local_name", 20),
+    Column("position", 30),
+    Column("organization", 30),
+    Column("city", 18),
+    Column("country", 20),
+    Column("email", 32),
+    Column("phone", 18),
+    Column("languages", 12),
+    Column("status", 12),
+    Column("send_on", 12),
+    Column("notes", 40),
+)
+
+CONTACT_COLUMNS = (
+    Column("honorific", 10),
+    Column("full_name", 28),
+    Column("local_name", 20),
+    Column("position", 30),
+    Column("department", 24),
+    Column("organization", 30),
+    Column("city", 18),
+    Column("country", 20),
+    Column("email", 32),
+    Column("phone", 18),
+    Column("languages", 12),
+    Column("tags", 24),
+    Column("active", 8),
+    Column("source", 20),
+    Column("notes", 40),
+)
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str | None) -> str | None:
+    """The English name of a country, in the form people use ("Taiwan", "South Korea")
+    rather than the ISO long form ("Taiwan, Province of China", "Korea, Republic of")."""
+    if not code:
+        return None
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export: its file name, row count and media type, and its bytes, produced only when
+    ``body`` is iterated (rows are read from ``engine``, not from the caller's session)."""
+
+    format: ExportFormat
+    filename: str  # readable; may hold any script
+    ascii_filename: str  # for clients that do not read RFC 5987 names
+    rows: int
+    engine: AsyncEngine
+    statement: Select[Any]
+    columns: Sequence[Column]
+    to_cells: Callable[[Row[Any]], Sequence[Any]]
+    to_vcard: Callable[[Row[Any]], str] | None = None
+    sheet_title: str = "Export"
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+    @property
+    def content_disposition(self) -> str:
+        value = f'attachment; filename="{self.ascii_filename}"'
+        if self.filename != self.ascii_filename:
+            value += f"; filename*=UTF-8''{quote(self.filename, safe='')}"
+        return value
+
+    def body(self, on_rows: ProgressCallback | None = None) -> AsyncIterator[bytes]:
+        """The file's bytes; ``on_rows(n)`` is told of every batch of ``n`` rows read."""
+        if self.format is ExportFormat.vcf:
+            assert self.to_vcard is not None
+            rows = _row_batches(self.engine, self.statement, _as_is, on_rows)
+            return _vcard_stream(rows, self.to_vcard)
+        batches = _row_batches(self.engine, self.statement, self.to_cells, on_rows)
+        header = [column.header for column in self.columns]
+        if self.format is ExportFormat.xlsx:
+            widths = [column.width for column in self.columns]
+            return formats.xlsx_stream(header, batches, widths=widths, title=self.sheet_title)
+        return formats.csv_stream(header, batches)
+
+
+async def _row_batches(
+    engine: AsyncEngine,
+    statement: Select[Any],
+    convert: Callable[[Row[Any]], Any],
+    on_rows: ProgressCallback | None,
+) -> AsyncIterator[list[Any]]:
+    """The statement's rows, converted, a batch at a time from a server-side cursor."""
+    async with engine.connect() as connection:
+        result = await connection.stream(statement.execution_options(yield_per=BATCH_ROWS))
+        async for partition in result.partitions():
+            batch = [convert(row) for row in partition]
+            if on_rows is not None:
+                on_rows(len(batch))
+            yield batch
+
+
+def _as_is(row: Row[Any]) -> Row[Any]:
+    return row
+
+
+async def _vcard_stream(
+    batches: AsyncIterator[list[Row[Any]]], to_vcard: Callable[[Row[Any]], str]
+) -> AsyncIterator[bytes]:
+    """vCards, a batch at a time; vobject is slow, so it works in a thread, off the loop."""
+
+    def serialize(rows: list[Row[Any]]) -> bytes:
+        return "".join(map(to_vcard, rows)).encode("utf-8")
+
+    async for rows in batches:
+        yield await asyncio.to_thread(serialize, rows)
+
+
+def _joined(session: AsyncSession, column: Any) -> Any:
+    """A JSON list column as one text, ``ko; en``, joined by the database: decoding JSON row by
+    row in Python would take more time than all the rest of a CSV export."""
+    if dialect_name(session) == "postgresql":
+        items = func.jsonb_array_elements_text(column).table_valued("value")
+        return select(func.string_agg(items.c.value, LIST_SEPARATOR)).scalar_subquery()
+    items = func.json_each(column).table_valued("value")
+    return select(func.group_concat(items.c.value, LIST_SEPARATOR)).scalar_subquery()
+
+
+async def _count(session: AsyncSession, statement: Select[Any]) -> int:
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    return int(await session.scalar(counted) or 0)
+
+
+def _check_fits(format: ExportFormat, rows: int) -> None:
+    if format is ExportFormat.xlsx and rows >= formats.XLSX_MAX_ROWS:
+        detail = (
+            f"An XLSX sheet holds at most {formats.XLSX_MAX_ROWS - 1:,} rows and this export has "
+            f"{rows:,}; export CSV instead, or narrow the filters"
+        )
+        error = {"parameter": "format", "in": "query", "detail": detail}
+        raise InvalidInput(detail, errors=[error])
+
+
+def _audit_export(
+    session: AsyncSession,
+    *,
+    actor: str,
+    entity: AuditEntity,
+    entity_id: int | None,
+    format: ExportFormat,
+    filters: dict[str, Any],
+    rows: int,
+) -> None:
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.export,
+        entity=entity,
+        entity_id=entity_id,  # type: ignore[arg-type]  # null: an export of many records
+        changes={"format": str(format), "filters": filters, "rows": rows},
+    )
+
+
+def _slug(text: str, *, ascii_only: bool) -> str:
+    """``Smart City Summit & Expo 2025`` → ``smart-city-summit-expo-2025``; the readable form
+    keeps any script (``臺北智慧城市展``), the ASCII form drops what it cannot spell."""
+    if ascii_only:
+        return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80].strip("-")
+    readable = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[\W_]+", "-", readable).strip("-")[:80].strip("-")
+
+
+def _filenames(
+    subject: str, fallback: str, details: Sequence[str | None], extension: str
+) -> tuple[str, str]:
+    """The readable file name and its ASCII stand-in, e.g. ``forum-de-chișinău-2025-03-18-…``
+    and ``forum-de-chisinau-2025-03-18-…``; a subject with no Latin letter (``臺北論壇``) is
+    ``fallback`` in ASCII."""
+
+    def name(ascii_only: bool) -> str:
+        slug = _slug(subject, ascii_only=ascii_only)
+        if not re.search(r"[^\W\d_]", slug):  # no letter left
+            slug = fallback
+        words = [slug, *(_slug(detail, ascii_only=True) for detail in details if detail)]
+        return f"{'-'.join(word for word in words if word)}.{extension}"
+
+    return name(False), name(True)
+
+
+# --- An event's invitations -------------------------------------------------------------
+
+
+def invitation_rows(
+    session: AsyncSession, event_id: int, status: InvitationStatus | None
+) -> Select[Any]:
+    statement = (
+        select(
+            Contact.honorific,
+            Contact.full_name,
+            Contact.local_name,
+            Contact.position,
+            Organization.name,
+            City.name,
+            City.country_code,
+            Contact.email,
+            Contact.phone,
+            _joined(session, Contact.languages),
+            Invitation.status,
+            Invitation.send_on,
+            Invitation.notes,
+        )
+        .select_from(Invitation)
+        .join(Contact, Invitation.contact_id == Contact.id)
+        .outerjoin(Organization, Contact.organization_id == Organization.id)
+        .outerjoin(City, Contact.city_id == City.id)
+        .where(Invitation.event_id == event_id, Invitation.archived_at.is_(None))
+        .order_by(Contact.name_key, Invitation.id)
+    )
+    if status is not None:
+        statement = statement.where(Invitation.status == status)
+    return statement
+
+
+def _invitation_cells(row: Row[Any]) -> list[Any]:
+    cells = list(row)
+    cells[6] = country_name(cells[6])
+    if cells[11] is not None:
+        cells[11] = cells[11].isoformat()
+    return cells
+
+
+async def export_invitations(
+    session: AsyncSession,
+    *,
+    engine: AsyncEngine,
+    event_id: int,
+    format: TableFormat,
+    status: InvitationStatus | None = None,
+    actor: str,
+) -> Export:
+    """The live invitations of an event, one row per invitation (404 for an unknown event)."""
+    event = await get_record(session, Event, event_id, "event")
+    statement = invitation_rows(session, event_id, status)
+    rows = await _count(session, statement)
+    export_format = ExportFormat(format)
+    _check_fits(export_format, rows)
+    filters = {"status": str(status)} if status is not None else {}
+    _audit_export(
+        session,
+        actor=actor,
+        entity=AuditEntity.invitation,
+        entity_id=event_id,
+        format=export_format,
+        filters=filters,
+        rows=rows,
+    )
+    starts_on = event.starts_on.isoformat() if event.starts_on else None
+    filename, ascii_filename = _filenames(
+        event.name, f"event-{event_id}", [starts_on, "invitations"], format.value
+    )
+    return Export(
+        format=export_format,
+        filename=filename,
+        ascii_filename=ascii_filename,
+        rows=rows,
+        engine=engine,
+        statement=statement,
+        columns=INVITATION_COLUMNS,
+        to_cells=_invitation_cells,
+        sheet_title="Invitations",
+    )
+
+
+# --- Contacts -----------------------------------------------------------------------------
+
+
+def _filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[Any]:
+    return contacts_service.filtered_contacts(session, **filters.model_dump())
+
+
+def contact_rows(
+    session: AsyncSession, filters: ContactFilters, *, for_vcards: bool = False
+) -> Select[Any]:
+    """The columns of the CSV and XLSX tables, then the id; vCards take the tags as a list."""
+    return (
+        _filtered_contacts(session, filters)
+        .with_only_columns(
+            Contact.honorific,
+            Contact.full_name,
+            Contact.local_name,
+            Contact.position,
+            Contact.department,
+            Organization.name,
+            City.name,
+            City.country_code,
+            Contact.email,
+            Contact.phone,
+            _joined(session, Contact.languages),
+            Contact.tags if for_vcards else _joined(session, Contact.tags),
+            Contact.is_active,
+            Contact.source,
+            Contact.notes,
+            Contact.id,
+        )
+        .outerjoin(Organization, Contact.organization_id == Organization.id)
+        .outerjoin(City, Contact.city_id == City.id)
+        .order_by(Contact.name_key, Contact.id)
+    )
+
+
+def _contact_cells(row: Row[Any]) -> list[Any]:
+    cells = list(row[:15])
+    cells[7] = country_name(cells[7])
+    cells[12] = "yes" if cells[12] else "no"
+    return cells
+
+
+def contact_vcard(row: Row[Any]) -> str:
+    """A vCard 3.0 (what Outlook imports best). The whole name goes in FN and as N's given
+    name: names come in both orders here (Kim Min-jun, Chloé Lefèvre), and a wrong split into
+    family and given names would misfile people. The local-script name (김민준, 陳怡婷) is the
+    NICKNAME: Outlook, iOS and Android show it and search by it, where X- fields are dropped."""
+    (
+        honorific,
+        full_name,
+        local_name,
+        position,
+        department,
+        organization,
+        city,
+        country_code,
+        email,
+        phone,
+        _languages,
+        tags,
+        _is_active,
+        _source,
+        notes,
+        contact_id,
+    ) = row
+    text = formats.plain_text
+    card = vobject.vCard()
+    card.add("uid").value = f"contact-{contact_id}@{UID_DOMAIN}"
+    card.add("fn").value = text(full_name)
+    card.add("n").value = vobject.vcard.Name(given=text(full_name), prefix=text(honorific))
+    if local_name:
+        card.add("nickname").value = text(local_name)
+    if organization or department:
+        card.add("org").value = [text(organization), *([text(department)] if department else [])]
+    if position:
+        card.add("title").value = text(position)
+    if email:
+        line = card.add("email")
+        line.value = text(email)
+        line.type_param = "INTERNET"
+    if phone:
+        line = card.add("tel")
+        line.value = text(phone)
+        line.type_param = "WORK"
+    if city or country_code:
+        line = card.add("adr")
+        line.value = vobject.vcard.Address(
+            city=text(city), country=text(country_name(country_code))
+        )
+        line.type_param = "WORK"
+    if tags:
+        card.add("categories").value = [text(tag) for tag in tags]
+    if notes:
+        card.add("note").value = text(notes)
+    return card.serialize()
+
+
+async def export_contacts(
+    session: AsyncSession,
+    *,
+    engine: AsyncEngine,
+    format: ExportFormat,
+    filters: ContactFilters,
+    today: date,
+    actor: str,
+) -> Export:
+    """The contacts the list's filters select, ordered by name."""
+    statement = contact_rows(session, filters, for_vcards=format is ExportFormat.vcf)
+    rows = await _count(session, _filtered_contacts(session, filters).with_only_columns(Contact.id))
+    _check_fits(format, rows)
+    _audit_export(
+        session,
+        actor=actor,
+        entity=AuditEntity.contact,
+        entity_id=None,
+        format=format,
+        filters=filters.model_dump(mode="json", exclude_defaults=True),
+        rows=rows,
+    )
+    filename, ascii_filename = _filenames("contacts", "contacts", [today.isoformat()], format)
+    return Export(
+        format=format,
+        filename=filename,
+        ascii_filename=ascii_filename,
+        rows=rows,
+        engine=engine,
+        statement=statement,
+        columns=CONTACT_COLUMNS,
+        to_cells=_contact_cells,
+        to_vcard=contact_vcard,
+        sheet_title="Contacts",
+    )

@@ -1,0 +1,106 @@
+"""The spreadsheet-safe helpers the exports and the CSV reports share (pure functions)."""
+
+import csv
+import io
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from app.exports.formats import BOM, csv_document, csv_line, csv_stream, safe_cell, xlsx_stream
+
+
+def _parse(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")))
+
+
+def test_safe_cell_defuses_formulas_after_leading_spaces_only():
+    for risky in ("=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "   =1", " \t=1"):
+        assert safe_cell(risky) == "'" + risky, repr(risky)
+    for harmless in ("a=1", "1-2", "x@y.example", "", " ", "'=1"):
+        assert safe_cell(harmless) == harmless, repr(harmless)
+    assert safe_cell(None) == ""
+    assert safe_cell(-3) == "'-3"  # a number shown as text, not computed
+
+
+def test_a_control_character_cannot_hide_a_formula():
+    # Stripped, "\x01=cmd" would be "=cmd": it must be defused after stripping.
+    line = csv_line(["\x01=cmd|' /C calc'!A0", "ok\x07", "\x00+1"])
+    assert _parse(line) == [["'=cmd|' /C calc'!A0", "ok", "'+1"]]
+
+
+def test_csv_document_quotes_per_rfc_4180_and_formats_values():
+    document = csv_document(
+        ["name", "note", "when", "stamp", "list"],
+        [
+            [
+                'Lefèvre, "Clo"',
+                "two\nlines",
+                date(2025, 3, 18),
+                datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+                ["ko", "en"],
+            ],
+            (None, "=SUM(1)", None, None, []),
+        ],
+    )
+    assert document.startswith(BOM + "name,note,when,stamp,list\r\n")
+    assert '"Lefèvre, ""Clo""","two\nlines",2025-03-18,' in document
+    assert _parse(document)[1:] == [
+        ['Lefèvre, "Clo"', "two\nlines", "2025-03-18", "2025-01-02T03:04:05+00:00", "ko; en"],
+        ["", "'=SUM(1)", "", "", ""],
+    ]
+
+
+async def test_csv_stream_gives_the_same_text_in_chunks():
+    rows = [
+        [f"Person {i}", "=1" if i % 3 == 0 else f"note {i}", "\x02" * (i % 2)] for i in range(5000)
+    ]
+
+    async def batches():
+        for start in range(0, len(rows), 700):
+            yield rows[start : start + 700]
+
+    chunks = [
+        chunk async for chunk in csv_stream(["name", "note", "x"], batches(), chunk_chars=10_000)
+    ]
+
+    assert len(chunks) > 5
+    text = b"".join(chunks).decode("utf-8")
+    assert text == csv_document(["name", "note", "x"], rows)
+    assert _parse(text)[1] == ["Person 0", "'=1", ""]
+
+
+async def test_an_aborted_xlsx_export_leaves_no_temporary_file():
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.iterdir())
+
+    async def batches():
+        yield [["a", "=b"], ["c", "d"]]
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        async for _chunk in xlsx_stream(["x", "y"], batches()):
+            pass
+
+    assert not set(temporary.iterdir()) - before
+
+
+async def test_xlsx_stream_cleans_up_after_itself():
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.iterdir())
+
+    async def batches():
+        yield [["a", "=b"], ["#N/A", None]]
+
+    content = b"".join([chunk async for chunk in xlsx_stream(["x", "y"], batches())])
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["x", "y"],
+        ["a", "=b"],
+        ["#N/A", None],
+    ]
+    assert sheet["B2"].data_type == "s" and sheet["A3"].data_type == "s"
+    assert not set(temporary.iterdir()) - before

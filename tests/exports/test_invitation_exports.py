@@ -1,0 +1,380 @@
+import io
+from datetime import date
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+
+from app.db import utcnow
+from app.exports import formats
+from app.invitations.models import InvitationStatus
+from tests.exports.helpers import csv_rows, invite, make_event, xlsx_rows
+from tests.factories import make_city, make_contact, make_organization
+
+PROBLEM_JSON = "application/problem+json"
+HEADER = [
+    "honorific",
+    "full_name",
+    "local_name",
+    "position",
+    "organization",
+    "city",
+    "country",
+    "email",
+    "phone",
+    "languages",
+    "status",
+    "send_on",
+    "notes",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _url(event_id: int) -> str:
+    return f"/api/v1/events/{event_id}/invitations/export"
+
+
+async def _kim(client) -> dict:
+    busan = await make_city(client, name="Busan", country_code="KR")
+    metropolis = await make_organization(client, name="Metropolis")
+    return await make_contact(
+        client,
+        full_name="Kim Min-jun",
+        local_name="김민준",
+        honorific="Mr.",
+        position="International Cooperation Officer",
+        city_id=busan["id"],
+        organization_id=metropolis["id"],
+        email="minjun.kim@busan.example",
+        phone="+82 51 888 1234",
+        languages=["ko", "en"],
+    )
+
+
+async def test_csv_lists_the_live_invitations_of_the_event(client, app):
+    kim = await _kim(client)
+    ana = await make_contact(client, full_name="Ana Rusu")
+    gone = await make_contact(client, full_name="Archived Invitation")
+    event_id = await make_event(app)
+    other_event = await make_event(app, name="Another event")
+    await invite(app, event_id, kim["id"], send_on=date(2025, 2, 1), notes="Bring the MoU")
+    await invite(app, event_id, ana["id"], status=InvitationStatus.accepted)
+    await invite(app, event_id, gone["id"], archived_at=utcnow())
+    await invite(app, other_event, ana["id"])
+
+    response = await client.get(_url(event_id), params={"format": "csv"})
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="smart-city-summit-expo-2025-2025-03-18-invitations.csv"'
+    )
+    rows = csv_rows(response.content)
+    assert rows[0] == HEADER
+    assert rows[1:] == [
+        ["", "Ana Rusu", "", "", "", "", "", "", "", "", "accepted", "", ""],
+        [
+            "Mr.",
+            "Kim Min-jun",
+            "김민준",
+            "International Cooperation Officer",
+            "Metropolis",
+            "Busan",
+            "South Korea",
+            "minjun.kim@busan.example",
+            "'+82518881234",  # a leading + would make Excel compute it
+            "ko; en",
+            "planned",
+            "2025-02-01",
+            "Bring the MoU",
+        ],
+    ]
+    # CSV is the default format.
+    default = await client.get(_url(event_id))
+    assert default.status_code == 200
+    assert default.content == response.content
+
+
+async def test_csv_quotes_commas_quotes_and_line_breaks_per_rfc_4180(client, app):
+    contact = await make_contact(client, full_name='Lefèvre, Chloé "Clo"')
+    event_id = await make_event(app)
+    await invite(app, event_id, contact["id"], notes='Line one, "quoted"\nLine two\r\nLine three')
+
+    response = await client.get(_url(event_id))
+
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeffhonorific,full_name,")
+    assert "\r\n" in body and body.endswith("\r\n")
+    assert ',"Lefèvre, Chloé ""Clo""",' in body
+    assert '"Line one, ""quoted""\nLine two\r\nLine three"\r\n' in body
+    rows = csv_rows(response.content)
+    assert len(rows) == 2
+    assert rows[1][1] == 'Lefèvre, Chloé "Clo"'
+    assert rows[1][12] == 'Line one, "quoted"\nLine two\r\nLine three'
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "   =cmd|' /C calc'!A0",
+    "  +1",
+    "  -1",
+    "  @SUM(1)",
+]
+HARMLESS = ["a=b", "1+1", "e-mail me", "x@y.example", "'already quoted"]
+
+
+async def test_csv_defuses_every_cell_a_spreadsheet_would_run(client, app):
+    event_id = await make_event(app)
+    notes = FORMULAS + HARMLESS
+    for index, note in enumerate(notes):
+        contact = await make_contact(client, full_name=f"Person {index:02d}")
+        await invite(app, event_id, contact["id"], notes=note)
+
+    rows = csv_rows((await client.get(_url(event_id))).content)
+
+    exported = {row[1]: row[12] for row in rows[1:]}
+    for index, note in enumerate(notes):
+        expected = "'" + note if note in FORMULAS else note
+        assert exported[f"Person {index:02d}"] == expected, note
+
+
+async def test_xlsx_is_all_text_with_a_bold_frozen_header(client, app):
+    kim = await _kim(client)
+    event_id = await make_event(app)
+    await invite(app, event_id, kim["id"], send_on=date(2025, 2, 1), notes="=1+1")
+    for index, note in enumerate(["#N/A", "+886 2 1234 5678", "0012", "2025-03-18", "TRUE"]):
+        contact = await make_contact(client, full_name=f"Person {index}")
+        await invite(app, event_id, contact["id"], notes=note)
+
+    response = await client.get(_url(event_id), params={"format": "xlsx"})
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="smart-city-summit-expo-2025-2025-03-18-invitations.xlsx"'
+    )
+    rows = xlsx_rows(response.content)  # asserts every cell is text, none a formula
+    assert rows[0] == HEADER
+    kim_row = next(row for row in rows if row[1] == "Kim Min-jun")
+    # In XLSX the text is exact: a text cell is never computed, so nothing needs defusing.
+    assert kim_row == [
+        "Mr.",
+        "Kim Min-jun",
+        "김민준",
+        "International Cooperation Officer",
+        "Metropolis",
+        "Busan",
+        "South Korea",
+        "minjun.kim@busan.example",
+        "+82518881234",
+        "ko; en",
+        "planned",
+        "2025-02-01",
+        "=1+1",
+    ]
+    notes = sorted(row[12] for row in rows[1:] if row[1].startswith("Person"))
+    assert notes == sorted(["#N/A", "+886 2 1234 5678", "0012", "2025-03-18", "TRUE"])
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not any(cell.font.bold for cell in sheet[2])
+    assert sheet.column_dimensions["B"].width >= 20  # full_name
+    assert sheet.column_dimensions["M"].width >= 30  # notes
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+async def test_names_in_any_script_round_trip(client, app, export_format):
+    gaziantep = await make_city(client, name="Gaziantep", country_code="TR")
+    chisinau = await make_city(client, name="Chișinău", country_code="MD")
+    taipei = await make_city(client, name="臺北", country_code="TW")
+    people = [
+        ("Chen Yi-ting", "陳怡婷", taipei, "臺北市政府"),
+        ("Kim Min-jun", "김민준", None, "부산광역시"),
+        ("Şükrü Işıkoğlu", None, gaziantep, "Gaziantep Büyükşehir Belediyesi"),
+        ("Ștefan Țurcanu", None, chisinau, "Primăria Chișinău"),
+    ]
+    event_id = await make_event(app)
+    for full_name, local_name, city, note in people:
+        contact = await make_contact(
+            client,
+            full_name=full_name,
+            local_name=local_name,
+            city_id=city["id"] if city else None,
+        )
+        await invite(app, event_id, contact["id"], notes=note)
+
+    response = await client.get(_url(event_id), params={"format": export_format})
+
+    assert response.status_code == 200
+    rows = csv_rows(response.content) if export_format == "csv" else xlsx_rows(response.content)
+    exported = {row[1]: (row[2] or None, row[5] or None, row[6] or None, row[12]) for row in rows}
+    assert exported["Chen Yi-ting"] == ("陳怡婷", "臺北", "Taiwan", "臺北市政府")
+    assert exported["Kim Min-jun"] == ("김민준", None, None, "부산광역시")
+    assert exported["Şükrü Işıkoğlu"] == (
+        None,
+        "Gaziantep",
+        "Türkiye",
+        "Gaziantep Büyükşehir Belediyesi",
+    )
+    assert exported["Ștefan Țurcanu"] == (None, "Chișinău", "Moldova", "Primăria Chișinău")
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+async def test_control_characters_are_dropped_not_a_500(client, app, export_format):
+    contact = await make_contact(client, full_name="Kadri Tamm")
+    event_id = await make_event(app)
+    await invite(app, event_id, contact["id"], notes="a\x01b\x07c\x0bd\x1be\x7ff\ufffeg\tend")
+    hidden = await make_contact(client, full_name="\x02Zed\x1f Hidden")
+    await invite(app, event_id, hidden["id"], notes="\x01=HYPERLINK(1)")
+
+    response = await client.get(_url(event_id), params={"format": export_format})
+
+    assert response.status_code == 200, response.text
+    rows = csv_rows(response.content) if export_format == "csv" else xlsx_rows(response.content)
+    notes = {row[1]: row[12] for row in rows[1:]}
+    assert notes["Kadri Tamm"] == "abcdefg\tend"
+    # Once the control character is gone the formula shows: it is defused all the same.
+    expected = "'=HYPERLINK(1)" if export_format == "csv" else "=HYPERLINK(1)"
+    assert notes["Zed Hidden"] == expected
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+async def test_nothing_to_export_gives_the_header_alone(client, app, export_format):
+    contact = await make_contact(client)
+    event_id = await make_event(app)
+    await invite(app, event_id, contact["id"], status=InvitationStatus.planned)
+
+    response = await client.get(
+        _url(event_id), params={"format": export_format, "status": "declined"}
+    )
+
+    assert response.status_code == 200
+    if export_format == "csv":
+        assert response.content == ("\ufeff" + ",".join(HEADER) + "\r\n").encode("utf-8")
+    else:
+        assert xlsx_rows(response.content) == [HEADER]
+    # An event without any invitation is the same.
+    empty_event = await make_event(app, name="Empty")
+    response = await client.get(_url(empty_event), params={"format": export_format})
+    assert response.status_code == 200
+    rows = csv_rows(response.content) if export_format == "csv" else xlsx_rows(response.content)
+    assert rows == [HEADER]
+
+
+async def test_status_filter(client, app):
+    event_id = await make_event(app)
+    for name, status in [
+        ("Planned Person", InvitationStatus.planned),
+        ("Sent Person", InvitationStatus.sent),
+        ("Accepted Person", InvitationStatus.accepted),
+        ("Also Planned", InvitationStatus.planned),
+    ]:
+        contact = await make_contact(client, full_name=name)
+        await invite(app, event_id, contact["id"], status=status)
+
+    response = await client.get(_url(event_id), params={"status": "planned"})
+    assert [row[1] for row in csv_rows(response.content)[1:]] == ["Also Planned", "Planned Person"]
+    response = await client.get(_url(event_id), params={"status": "accepted", "format": "xlsx"})
+    assert [row[1] for row in xlsx_rows(response.content)[1:]] == ["Accepted Person"]
+
+    response = await client.get(_url(event_id), params={"status": "maybe"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_unknown_event_is_404_and_unknown_format_is_422(client, app):
+    response = await client.get(_url(999_999))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert "999999" in response.json()["detail"]
+
+    event_id = await make_event(app)
+    for bad in ("pdf", "vcf", ""):
+        response = await client.get(_url(event_id), params={"format": bad})
+        assert response.status_code == 422, bad
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert response.json()["errors"][0]["parameter"] == "format"
+
+
+async def test_viewers_cannot_export(viewer, admin, app):
+    event_id = await make_event(app)
+    response = await viewer.get(_url(event_id))
+    assert response.status_code == 403
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert (await admin.get(_url(event_id))).status_code == 200
+
+
+async def test_each_export_is_audited_with_its_format_filter_and_row_count(client, app):
+    event_id = await make_event(app)
+    for name, status in [("A", InvitationStatus.planned), ("B", InvitationStatus.sent)]:
+        contact = await make_contact(client, full_name=name)
+        await invite(app, event_id, contact["id"], status=status)
+
+    assert (await client.get(_url(event_id), params={"format": "xlsx"})).status_code == 200
+    assert (await client.get(_url(event_id), params={"status": "sent"})).status_code == 200
+
+    page = (
+        await client.get("/api/v1/audit", params={"entity": "invitation", "entity_id": event_id})
+    ).json()
+    entries = [(e["actor"], e["action"], e["entity_id"], e["changes"]) for e in page["items"]]
+    assert entries == [
+        ("editor", "export", event_id, {"format": "csv", "filters": {"status": "sent"}, "rows": 1}),
+        ("editor", "export", event_id, {"format": "xlsx", "filters": {}, "rows": 2}),
+    ]
+
+
+async def test_refused_exports_are_not_audited(client, viewer, app):
+    event_id = await make_event(app)
+    await viewer.get(_url(event_id))
+    await client.get(_url(event_id), params={"format": "pdf"})
+    await client.get(_url(event_id + 1000))
+    page = (await client.get("/api/v1/audit", params={"entity": "invitation"})).json()
+    assert page["total"] == 0
+
+
+async def test_file_name_keeps_any_script_in_its_rfc_5987_form(client, app):
+    event_id = await make_event(app, name="臺北智慧城市展 2025", starts_on=date(2025, 3, 18))
+    response = await client.get(_url(event_id))
+    readable = "臺北智慧城市展-2025-2025-03-18-invitations.csv"
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="event-{event_id}-2025-03-18-invitations.csv"; '
+        f"filename*=UTF-8''{quote(readable)}"
+    )
+
+    event_id = await make_event(app, name="Forum de Chișinău", starts_on=None)
+    response = await client.get(_url(event_id), params={"format": "xlsx"})
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="forum-de-chisinau-invitations.xlsx"; '
+        f"filename*=UTF-8''{quote('forum-de-chișinău-invitations.xlsx')}"
+    )
+
+    event_id = await make_event(app, name="臺北", starts_on=None)
+    response = await client.get(_url(event_id))
+    assert response.headers["content-disposition"].startswith(
+        f'attachment; filename="event-{event_id}-invitations.csv"; filename*='
+    )
+
+
+async def test_xlsx_refuses_more_rows_than_a_sheet_holds(client, app, monkeypatch):
+    monkeypatch.setattr(formats, "XLSX_MAX_ROWS", 3)  # a header and two rows
+    event_id = await make_event(app)
+    for name in ("A", "B"):
+        contact = await make_contact(client, full_name=name)
+        await invite(app, event_id, contact["id"])
+    assert (await client.get(_url(event_id), params={"format": "xlsx"})).status_code == 200
+
+    contact = await make_contact(client, full_name="C")
+    await invite(app, event_id, contact["id"])
+    response = await client.get(_url(event_id), params={"format": "xlsx"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert "CSV" in response.json()["detail"]
+    assert (await client.get(_url(event_id), params={"format": "csv"})).status_code == 200
+    page = (await client.get("/api/v1/audit", params={"entity": "invitation"})).json()
+    assert [entry["changes"]["format"] for entry in page["items"]] == ["csv", "xlsx"]
