@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -135,13 +136,12 @@ class Database:
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+@asynccontextmanager
+async def _transaction(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed once when the route has returned, rolled back
     when it raised. The audit entries a service writes ride in the same transaction."""
-    database: Database = request.app.state.database
-    sessionmaker = (
-        database.sessionmaker if request.method in SAFE_METHODS else database.write_sessionmaker
-    )
     async with sessionmaker() as session:
         try:
             yield session
@@ -152,7 +152,23 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.database
+    safe = request.method in SAFE_METHODS
+    async with _transaction(
+        database.sessionmaker if safe else database.write_sessionmaker
+    ) as session:
+        yield session
+
+
+async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """For the few GET routes that also write (an export records itself in the audit trail)."""
+    async with _transaction(request.app.state.database.write_sessionmaker) as session:
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session, scope="function")]
 
 
 def dialect_name(session: AsyncSession) -> str:

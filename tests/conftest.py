@@ -74,9 +74,10 @@ async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     name = f"crm_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
     await admin.execute(f'CREATE DATABASE "{name}"')
-    db = TestDatabase("postgresql", make_url(POSTGRES_URL).set(database=name).render_as_string(
-        hide_password=False
-    ))
+    db = TestDatabase(
+        "postgresql",
+        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False),
+    )
     try:
         await asyncio.to_thread(migrate.upgrade, db.url)
         yield db
@@ -97,7 +98,8 @@ async def app(database: TestDatabase):
     async with application.state.database.write_sessionmaker() as session, session.begin():
         for username, role in STANDING_USERS.items():
             await auth_service.create_user(
-                session, UserCreate(username=username, password=PASSWORD, role=role),
+                session,
+                UserCreate(username=username, password=PASSWORD, role=role),
                 actor="tests",
             )
     yield application
@@ -136,7 +138,10 @@ async def _clean(app) -> None:
                     await connection.execute(table.delete())
         await connection.execute(text("DELETE FROM user_account WHERE id > 3"))
         await connection.execute(
-            text("UPDATE user_account SET is_active = true, archived_at = NULL")
+            text(
+                "UPDATE user_account SET is_active = true, archived_at = NULL, "
+                "calendar_token = NULL"
+            )
         )
     app.state.throttle._failures.clear()
 

@@ -42,7 +42,7 @@ def record(
     actor: str,
     action: AuditAction,
     entity: AuditEntity,
-    entity_id: int,
+    entity_id: int | None,
     changes: dict[str, Any],
 ) -> AuditEntry:
     entry = AuditEntry(

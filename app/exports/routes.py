@@ -5,7 +5,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.auth.deps import Editor
-from app.db import SessionDep, utcnow
+from app.db import WriteSessionDep, utcnow
 from app.exports import formats
 from app.exports import service as exports_service
 from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
@@ -50,7 +50,7 @@ def _send(export: exports_service.Export) -> StreamingResponse:
 )
 async def export_invitations(
     event_id: IdPath,
-    session: SessionDep,
+    session: WriteSessionDep,
     user: Editor,
     engine: ReadEngine,
     export_format: Annotated[TableFormat, Query(alias="format")] = TableFormat.csv,
@@ -77,7 +77,7 @@ async def export_invitations(
     ),
 )
 async def export_contacts(
-    session: SessionDep,
+    session: WriteSessionDep,
     user: Editor,
     engine: ReadEngine,
     filters: Annotated[ContactFilters, Query()],

@@ -213,7 +213,7 @@ def _audit_export(
         actor=actor,
         action=AuditAction.export,
         entity=entity,
-        entity_id=entity_id,  # type: ignore[arg-type]  # null: an export of many records
+        entity_id=entity_id,  # null: an export of many records
         changes={"format": str(format), "filters": filters, "rows": rows},
     )
 

@@ -70,8 +70,11 @@ async def test_validation_errors_are_problem_json(client):
 
 
 async def test_unknown_and_server_fields_are_refused(client):
-    for body in ({"name": "Busan", "contry_code": "KR"}, {"name": "Busan", "id": 7},
-                 {"name": "Busan", "version": 3}):
+    for body in (
+        {"name": "Busan", "contry_code": "KR"},
+        {"name": "Busan", "id": 7},
+        {"name": "Busan", "version": 3},
+    ):
         response = await client.post("/api/v1/cities", json=body)
         assert response.status_code == 422, body
 
