@@ -52,6 +52,18 @@ async def _prepare(load_demo_data: bool) -> None:
         await database.dispose()
 
 
+async def _analyze(settings: Settings) -> None:
+    """Refresh SQLite's planner statistics (PostgreSQL's autovacuum does this by itself):
+    without them it may pick a poor index for search. A bounded sample keeps it quick."""
+    database = Database(settings)
+    try:
+        async with database.write_engine.begin() as connection:
+            await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            await connection.exec_driver_sql("ANALYZE")
+    finally:
+        await database.dispose()
+
+
 async def _load_demo(session: AsyncSession, settings: Settings) -> None:
     admin = await auth_service.find_user(session, settings.bootstrap_admin_username)
     await load_demo(
@@ -72,6 +84,8 @@ def serve(
     settings = get_settings()
     migrate.upgrade(settings.database_url)
     asyncio.run(_prepare(settings.load_demo))
+    if settings.is_sqlite:
+        asyncio.run(_analyze(settings))
     typer.echo(f"Serving on http://{host}:{port} (API docs at /docs)")
     uvicorn.run(
         "app.main:create_app",

@@ -83,7 +83,15 @@ def create_engine(settings: Settings, *, for_writes: bool = False) -> AsyncEngin
         return engine
     # pre-ping: after a database restart only the request that finds a dead connection fails.
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        # asyncpg prepares every statement; PostgreSQL's generic plan for a prepared LIKE
+        # '%term%' scans the whole trigram index for short (e.g. two-character CJK) terms.
+        # Planning with the actual term costs far less than that.
+        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
     )
 
 

@@ -1,5 +1,6 @@
-from sqlalchemy import Column, Index, text
-from sqlmodel import Field, Relationship
+from sqlalchemy import Column, Index, select, text
+from sqlalchemy.orm import column_property
+from sqlmodel import Field
 
 from app.cities.models import City
 from app.db import JSONList, RecordMixin
@@ -14,6 +15,13 @@ class Contact(RecordMixin, table=True):
             "uq_contact_email_key_live",
             "email_key",
             unique=True,
+            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text("archived_at IS NULL"),
+        ),
+        # Lists filter live contacts by city (and count them): an index of just those.
+        Index(
+            "ix_contact_city_id_live",
+            "city_id",
             sqlite_where=text("archived_at IS NULL"),
             postgresql_where=text("archived_at IS NULL"),
         ),
@@ -43,14 +51,26 @@ class Contact(RecordMixin, table=True):
     name_key: str = Field(default="", max_length=200, index=True)
     search_text: str = Field(default="")
 
-    # Loaded with the contact in the same query: reads show the city's and organization's names.
-    city: City | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
-    organization: Organization | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
-    @property
-    def city_name(self) -> str | None:
-        return self.city.name if self.city is not None else None
-
-    @property
-    def organization_name(self) -> str | None:
-        return self.organization.name if self.organization is not None else None
+# The names a contact read shows, selected with the contact itself (correlated subqueries on
+# primary keys): no City or Organization objects are built just to show two strings.
+Contact.__mapper__.add_property(  # type: ignore[attr-defined]
+    "city_name",
+    column_property(
+        select(City.name)
+        .where(City.id == Contact.city_id)
+        .correlate_except(City)
+        .scalar_subquery(),
+        expire_on_flush=False,  # the service reloads them when the links change
+    ),
+)
+Contact.__mapper__.add_property(  # type: ignore[attr-defined]
+    "organization_name",
+    column_property(
+        select(Organization.name)
+        .where(Organization.id == Contact.organization_id)
+        .correlate_except(Organization)
+        .scalar_subquery(),
+        expire_on_flush=False,
+    ),
+)

@@ -116,38 +116,33 @@ async def _check_email_free(
         )
 
 
-async def _link_references(session: AsyncSession, contact: Contact, values: dict[str, Any]) -> None:
-    """Validate the city and organization a contact points at, and attach them so the read
-    that follows shows their names without another query."""
-    if "city_id" in values:
-        city_id = values["city_id"]
-        contact.city = (
-            await get_reference(session, City, city_id, field="city_id", noun="city")
-            if city_id is not None
-            else None
+async def _check_references(session: AsyncSession, values: dict[str, Any]) -> None:
+    """The city and organization a contact is given must exist and be live."""
+    if values.get("city_id") is not None:
+        await get_reference(session, City, values["city_id"], field="city_id", noun="city")
+    if values.get("organization_id") is not None:
+        await get_reference(
+            session,
+            Organization,
+            values["organization_id"],
+            field="organization_id",
+            noun="organization",
         )
-    if "organization_id" in values:
-        organization_id = values["organization_id"]
-        contact.organization = (
-            await get_reference(
-                session,
-                Organization,
-                organization_id,
-                field="organization_id",
-                noun="organization",
-            )
-            if organization_id is not None
-            else None
-        )
+
+
+async def _load_names(session: AsyncSession, contact: Contact) -> Contact:
+    await session.refresh(contact, ["city_name", "organization_name"])
+    return contact
 
 
 async def create_contact(session: AsyncSession, data: ContactCreate, *, actor: str) -> Contact:
     values = data.model_dump()
     await _check_email_free(session, data.email)
+    await _check_references(session, values)
     contact = Contact(**values)
-    await _link_references(session, contact, values)
     _refresh_derived(contact)
-    return await create_record(session, contact, actor=actor, entity=AuditEntity.contact, extra={})
+    await create_record(session, contact, actor=actor, entity=AuditEntity.contact, extra={})
+    return await _load_names(session, contact)
 
 
 async def update_contact(
@@ -162,10 +157,11 @@ async def update_contact(
         for k, v in values.items()
         if k in ("city_id", "organization_id") and v != getattr(contact, k)
     }
-    await _link_references(session, contact, changed_refs)
-    return await update_record(
+    await _check_references(session, changed_refs)
+    await update_record(
         session, contact, values, actor=actor, entity=AuditEntity.contact, refresh=_refresh_derived
     )
+    return await _load_names(session, contact) if changed_refs else contact
 
 
 async def check_restorable(session: AsyncSession, contact: Contact) -> None:

@@ -1,7 +1,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String
+from sqlalchemy import Column, Index, String, text
 from sqlmodel import Field, SQLModel
 
 from app.db import JSONList, RecordMixin
@@ -21,6 +21,16 @@ class InteractionKind(StrEnum):
 
 class Interaction(RecordMixin, table=True):
     __tablename__ = "interaction"
+    __table_args__ = (
+        # The few archived interactions, so timelines and reports can leave them out without
+        # touching the interaction table for every link.
+        Index(
+            "ix_interaction_archived",
+            "id",
+            sqlite_where=text("archived_at IS NOT NULL"),
+            postgresql_where=text("archived_at IS NOT NULL"),
+        ),
+    )
 
     kind: InteractionKind = Field(sa_type=String(20), index=True)
     occurred_on: date = Field(index=True)
@@ -38,13 +48,13 @@ class Interaction(RecordMixin, table=True):
 
 
 # Each link carries the interaction's date, so "a city's (or contact's) latest interactions"
-# is one index range scan on (city_id, occurred_on).
+# is one backward index range scan on (city_id, occurred_on, interaction_id).
 
 
 class InteractionContact(SQLModel, table=True):
     __tablename__ = "interaction_contact"
     __table_args__ = (
-        Index("ix_interaction_contact_contact_id_occurred_on", "contact_id", "occurred_on"),
+        Index("ix_interaction_contact_timeline", "contact_id", "occurred_on", "interaction_id"),
     )
 
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
@@ -54,7 +64,9 @@ class InteractionContact(SQLModel, table=True):
 
 class InteractionCity(SQLModel, table=True):
     __tablename__ = "interaction_city"
-    __table_args__ = (Index("ix_interaction_city_city_id_occurred_on", "city_id", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_interaction_city_timeline", "city_id", "occurred_on", "interaction_id"),
+    )
 
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
     city_id: int = Field(foreign_key="city.id", primary_key=True)

@@ -1,10 +1,11 @@
 """A city's or a contact's history, newest first: its interactions, its follow-ups (dated by
 when they are due) and, for a city, the signing of its partnerships."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import RecordMixin
@@ -22,80 +23,105 @@ ENTRY_TYPES: dict[str, tuple[type[RecordMixin], type[BaseModel]]] = {
 }
 
 
-def _interactions_of(link: Any, column: Any, record_id: int) -> Any:
-    return (
-        select(
-            literal("interaction").label("type"),
-            link.occurred_on.label("date"),
-            link.interaction_id.label("id"),
-        )
-        .join(Interaction, Interaction.id == link.interaction_id)
-        .where(column == record_id, Interaction.archived_at.is_(None))
+@dataclass(frozen=True)
+class Source:
+    """One kind of entry on a timeline: its rows as (date, id), newest first."""
+
+    type: str
+    date: Any
+    id: Any
+    where: tuple[Any, ...]
+
+
+def _interactions_of(link: Any, column: Any, record_id: int) -> Source:
+    # Leaving out archived interactions through the (small) set of archived ids keeps this a
+    # backward scan of the (record, occurred_on, interaction_id) index, however long the
+    # history: no join to the interaction table per link.
+    archived = select(Interaction.id).where(Interaction.archived_at.is_not(None))
+    return Source(
+        "interaction",
+        link.occurred_on,
+        link.interaction_id,
+        (column == record_id, link.interaction_id.not_in(archived)),
     )
 
 
-def _signings_of(city_id: int) -> Any:
-    return select(
-        literal("partnership").label("type"),
-        Partnership.signed_on.label("date"),
-        Partnership.id.label("id"),
-    ).where(
-        Partnership.city_id == city_id,
-        Partnership.signed_on.is_not(None),
-        Partnership.archived_at.is_(None),
+def _signings_of(city_id: int) -> Source:
+    return Source(
+        "partnership",
+        Partnership.signed_on,
+        Partnership.id,
+        (
+            Partnership.city_id == city_id,
+            Partnership.signed_on.is_not(None),
+            Partnership.archived_at.is_(None),
+        ),
     )
 
 
-def _follow_ups_of(column: Any, record_id: int) -> Any:
-    return select(
-        literal("follow_up").label("type"),
-        FollowUp.due_on.label("date"),
-        FollowUp.id.label("id"),
-    ).where(column == record_id, FollowUp.archived_at.is_(None))
+def _follow_ups_of(column: Any, record_id: int) -> Source:
+    return Source(
+        "follow_up",
+        FollowUp.due_on,
+        FollowUp.id,
+        (column == record_id, FollowUp.archived_at.is_(None)),
+    )
 
 
-async def _page(session: AsyncSession, entries: Any, params: PageParams) -> tuple[list[Any], int]:
-    combined = entries.subquery()
-    total = await session.scalar(select(func.count()).select_from(combined))
-    rows = (
-        await session.execute(
-            select(combined.c.type, combined.c.date, combined.c.id)
-            .order_by(combined.c.date.desc(), combined.c.type, combined.c.id.desc())
-            .limit(params.limit)
-            .offset(params.offset)
+async def _page(
+    session: AsyncSession, sources: list[Source], params: PageParams
+) -> tuple[list[Any], int]:
+    """Each source gives its newest ``offset + limit`` rows; merging them gives the page.
+    Newest first; on the same day by type, then the newest record first."""
+    total = 0
+    rows: list[tuple[Any, str, int]] = []
+    for source in sources:
+        total += int(
+            await session.scalar(
+                select(func.count()).select_from(source.id.table).where(*source.where)
+            )
+            or 0
         )
-    ).all()
+        found = await session.execute(
+            select(source.date, source.id)
+            .where(*source.where)
+            .order_by(source.date.desc(), source.id.desc())
+            .limit(params.offset + params.limit)
+        )
+        rows.extend((day, source.type, record_id) for day, record_id in found.all())
+    rows.sort(key=lambda row: (-row[0].toordinal(), row[1], -row[2]))
+    rows = rows[params.offset : params.offset + params.limit]
     # One query per entry type on the page, for the records behind its rows.
     records: dict[tuple[str, int], Any] = {}
     for entry_type, (model, _) in ENTRY_TYPES.items():
-        ids = [r.id for r in rows if r.type == entry_type]
+        ids = [record_id for _, row_type, record_id in rows if row_type == entry_type]
         if ids:
             for record in await session.scalars(select(model).where(model.id.in_(ids))):
                 records[entry_type, record.id] = record
     return [
-        ENTRY_TYPES[row.type][1].model_validate(
-            {"date": row.date, "record": records[row.type, row.id]}, from_attributes=True
+        ENTRY_TYPES[row_type][1].model_validate(
+            {"date": day, "record": records[row_type, record_id]}, from_attributes=True
         )
-        for row in rows
-    ], int(total or 0)
+        for day, row_type, record_id in rows
+    ], total
 
 
 async def city_timeline(
     session: AsyncSession, city_id: int, params: PageParams
 ) -> tuple[list[Any], int]:
-    entries = union_all(
+    sources = [
         _interactions_of(InteractionCity, InteractionCity.city_id, city_id),
         _signings_of(city_id),
         _follow_ups_of(FollowUp.city_id, city_id),
-    )
-    return await _page(session, entries, params)
+    ]
+    return await _page(session, sources, params)
 
 
 async def contact_timeline(
     session: AsyncSession, contact_id: int, params: PageParams
 ) -> tuple[list[Any], int]:
-    entries = union_all(
+    sources = [
         _interactions_of(InteractionContact, InteractionContact.contact_id, contact_id),
         _follow_ups_of(FollowUp.contact_id, contact_id),
-    )
-    return await _page(session, entries, params)
+    ]
+    return await _page(session, sources, params)
