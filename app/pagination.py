@@ -44,7 +44,8 @@ class PageParams:
     include_archived: bool = False
 
 
-def page_params(
+# Dependencies are async so FastAPI runs them on the event loop, not in a worker thread.
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     sort: Annotated[

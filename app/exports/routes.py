@@ -17,7 +17,7 @@ from app.invitations.models import InvitationStatus
 router = APIRouter(tags=["exports"])
 
 
-def read_engine(request: Request) -> AsyncEngine:
+async def read_engine(request: Request) -> AsyncEngine:
     """The engine an export streams its rows from, on a connection of its own: the request's
     session is closed before the body is sent."""
     return request.app.state.database.engine

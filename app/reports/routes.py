@@ -107,7 +107,7 @@ async def anniversaries(
     return {"items": items}
 
 
-def engagement_period(
+async def engagement_period(
     year: Annotated[int | None, Query(ge=1900, le=9999, description="A calendar year")] = None,
     start: Annotated[
         date | None, Query(alias="from", description="First day of the period (with to)")

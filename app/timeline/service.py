@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import RecordMixin
@@ -73,22 +73,38 @@ async def _page(
 ) -> tuple[list[Any], int]:
     """Each source gives its newest ``offset + limit`` rows; merging them gives the page.
     Newest first; on the same day by type, then the newest record first."""
-    total = 0
-    rows: list[tuple[Any, str, int]] = []
-    for source in sources:
-        total += int(
-            await session.scalar(
-                select(func.count()).select_from(source.id.table).where(*source.where)
+    # Two round trips whatever the number of sources: all counts, then every source's newest
+    # rows (each an index scan with its own ORDER BY/LIMIT).
+    counts = (
+        await session.execute(
+            select(
+                *(
+                    select(func.count())
+                    .select_from(source.id.table)
+                    .where(*source.where)
+                    .scalar_subquery()
+                    for source in sources
+                )
             )
-            or 0
         )
-        found = await session.execute(
-            select(source.date, source.id)
+    ).one()
+    total = sum(int(count or 0) for count in counts)
+    newest = union_all(
+        *(
+            select(
+                literal(source.type).label("type"), source.date.label("day"), source.id.label("id")
+            )
             .where(*source.where)
             .order_by(source.date.desc(), source.id.desc())
             .limit(params.offset + params.limit)
+            .subquery()
+            .select()
+            for source in sources
         )
-        rows.extend((day, source.type, record_id) for day, record_id in found.all())
+    )
+    rows = [
+        (day, row_type, record_id) for row_type, day, record_id in await session.execute(newest)
+    ]
     rows.sort(key=lambda row: (-row[0].toordinal(), row[1], -row[2]))
     rows = rows[params.offset : params.offset + params.limit]
     # One query per entry type on the page, for the records behind its rows.
