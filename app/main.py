@@ -1,9 +1,11 @@
 """The application factory: settings, database, middleware, routers and error handlers."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pycountry
 from fastapi import Depends, FastAPI
 
 from app.audit.routes import router as audit_router
@@ -33,12 +35,23 @@ from app.timeline.routes import router as timeline_router
 API_PREFIX = "/api/v1"
 
 
+def settle_memory() -> None:
+    """Load the reference data now and move everything that lives as long as the process out
+    of the garbage collector's sight: a full collection then scans only what requests
+    create, instead of pausing a request for ~100 ms now and then."""
+    pycountry.countries.get(alpha_2="TW")
+    pycountry.languages.get(alpha_2="zh")
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settle_memory()
         yield
         await app.state.database.dispose()
 
