@@ -18,18 +18,47 @@ def fold(text: str | None) -> str:
     return " ".join(folded.split())
 
 
-def search_text(*values: str | None | list[str]) -> str:
-    """Everything a record can be found by, folded, one name per line."""
+# Two-character terms (釜山, 東京, "ki") are too short for a trigram index. Searchable records
+# also carry every pair of adjacent letters of their names as separate words, fenced by a
+# character no search term contains, which the trigram index can find.
+PAIR_FENCE = "\x1f"
+
+
+def _letter_pairs(names: list[str]) -> str:
+    pairs = dict.fromkeys(
+        a + b
+        for name in names
+        for word in name.split()
+        for a, b in zip(word, word[1:], strict=False)
+        if a.isalnum() and b.isalnum()
+    )
+    return PAIR_FENCE + PAIR_FENCE.join(pairs) + PAIR_FENCE if pairs else ""
+
+
+def search_text(*values: str | None | list[str], pairs: bool = False) -> str:
+    """Everything a record can be found by, folded, one name per line; with ``pairs``, a last
+    line of letter pairs (see PAIR_FENCE)."""
     names: list[str] = []
     for value in values:
         if isinstance(value, list):
             names.extend(value)
         elif value:
             names.append(value)
-    return "\n".join(dict.fromkeys(fold(n) for n in names if fold(n)))
+    folded = list(dict.fromkeys(fold(n) for n in names if fold(n)))
+    text = "\n".join(folded)
+    letter_pairs = _letter_pairs(folded) if pairs else ""
+    return f"{text}\n{letter_pairs}" if letter_pairs else text
 
 
-def like_pattern(term: str) -> str:
-    """A LIKE pattern for a folded substring, with LIKE's wildcards escaped (escape char \\)."""
-    escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_pattern(term: str, *, pairs: bool = False) -> str:
+    """A LIKE pattern for a folded substring, with LIKE's wildcards escaped (escape char \\).
+    With ``pairs`` (for text built with ``search_text(..., pairs=True)``) a two-letter term
+    matches through the letter pairs, which an index can find."""
+    folded = fold(term).replace(PAIR_FENCE, "")
+    if pairs and len(folded) == 2 and folded.isalnum():
+        return f"%{PAIR_FENCE}{_escape_like(folded)}{PAIR_FENCE}%"
+    return f"%{_escape_like(folded)}%"

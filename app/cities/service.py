@@ -27,7 +27,7 @@ SORTABLE = {
 
 def _refresh_search(city: City) -> None:
     city.name_key = fold(city.name)[:200]
-    city.search_text = search_text(city.name, city.alternate_names)
+    city.search_text = search_text(city.name, city.alternate_names, pairs=True)
 
 
 async def list_cities(
@@ -51,7 +51,7 @@ async def list_cities(
             )
         )
     if params.q:
-        stmt = stmt.where(City.search_text.like(like_pattern(params.q), escape="\\"))
+        stmt = stmt.where(City.search_text.like(like_pattern(params.q, pairs=True), escape="\\"))
     return await paginate(
         session,
         stmt,

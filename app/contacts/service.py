@@ -34,7 +34,9 @@ SORTABLE = {
 def _refresh_derived(contact: Contact) -> None:
     contact.name_key = fold(contact.full_name)[:200]
     contact.email_key = contact.email.lower() if contact.email else None
-    contact.search_text = search_text(contact.full_name, contact.local_name, contact.email)
+    contact.search_text = search_text(
+        contact.full_name, contact.local_name, contact.email, pairs=True
+    )
 
 
 def filtered_contacts(
@@ -65,7 +67,7 @@ def filtered_contacts(
             Contact.city_id.in_(select(City.id).where(City.country_code == country_code))
         )
     if q:
-        stmt = stmt.where(Contact.search_text.like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(Contact.search_text.like(like_pattern(q, pairs=True), escape="\\"))
     return stmt
 
 

@@ -30,7 +30,7 @@ SORTABLE = {
 
 def _refresh_search(organization: Organization) -> None:
     organization.name_key = fold(organization.name)[:200]
-    organization.search_text = search_text(organization.name, organization.acronym)
+    organization.search_text = search_text(organization.name, organization.acronym, pairs=True)
 
 
 def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +54,9 @@ async def list_organizations(
     if home_membership is not None:
         stmt = stmt.where(Organization.home_membership == home_membership)
     if params.q:
-        stmt = stmt.where(Organization.search_text.like(like_pattern(params.q), escape="\\"))
+        stmt = stmt.where(
+            Organization.search_text.like(like_pattern(params.q, pairs=True), escape="\\")
+        )
     return await paginate(
         session,
         stmt,

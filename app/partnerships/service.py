@@ -39,7 +39,7 @@ async def list_partnerships(
         stmt = stmt.where(Partnership.status == status)
     if params.q:
         stmt = stmt.join(City, City.id == Partnership.city_id).where(
-            City.search_text.like(like_pattern(params.q), escape="\\")
+            City.search_text.like(like_pattern(params.q, pairs=True), escape="\\")
         )
     return await paginate(
         session,

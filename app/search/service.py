@@ -36,7 +36,7 @@ def _matches(kind: str, model: Any, label: Any, term: str) -> Any:
         label.label("label"),
         rank.label("rank"),
         model.name_key.label("sort_key"),
-    ).where(search.like(like_pattern(term), escape="\\"), model.archived_at.is_(None))
+    ).where(search.like(like_pattern(term, pairs=True), escape="\\"), model.archived_at.is_(None))
 
 
 async def search(session: AsyncSession, q: str, *, limit: int) -> list[SearchHit]:

@@ -201,3 +201,19 @@ async def test_edits_are_searchable_at_once(client):
     assert hits(await search(client, "基希訥烏")) == [("city", "Chișinău")]
     assert hits(await search(client, "ec")) == [("organization", "Eurocities")]
     assert hits(await search(client, "ана")) == [("contact", "Ana Rusu")]
+
+
+async def test_two_character_terms_match_inside_names(client):
+    """Short terms (a two-character Chinese name, two Latin letters) go through the letter
+    pairs; they must still find every substring, and nothing else."""
+    busan = await make_city(client, name="Busan", alternate_names=["釜山廣域市"], country_code="KR")
+    await make_city(client, name="Kyoto", alternate_names=["京都"], country_code="JP")
+    hits = (await client.get("/api/v1/search", params={"q": "釜山"})).json()["items"]
+    assert [h["id"] for h in hits] == [busan["id"]]
+    assert (await client.get("/api/v1/search", params={"q": "山廣"})).json()["items"]
+    assert [
+        h["label"] for h in (await client.get("/api/v1/search", params={"q": "YO"})).json()["items"]
+    ] == ["Kyoto"]
+    assert (await client.get("/api/v1/search", params={"q": "都京"})).json()["items"] == []
+    page = (await client.get("/api/v1/cities", params={"q": "釜山"})).json()
+    assert [c["id"] for c in page["items"]] == [busan["id"]]
