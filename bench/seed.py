@@ -164,7 +164,8 @@ class Generator:
                 "alternate_names": alternates, "country_code": code, "region": region,
                 "population": population, "notes": notes,
                 # as app/cities/service.py _refresh_search
-                "name_key": fold(name)[:200], "search_text": search_text(name, alternates),
+                "name_key": fold(name)[:200],
+                "search_text": search_text(name, alternates, pairs=True),
             })  # fmt: skip
             self.city_name.append(name)
             self.city_country.append(code)
@@ -252,7 +253,7 @@ class Generator:
                 "member_since": member_since,
                 "notes": "Key partner of the desk." if rng.random() < 0.05 else None,
                 # as app/organizations/service.py _refresh_search
-                "name_key": fold(name)[:200], "search_text": search_text(name, acronym),
+                "name_key": fold(name)[:200], "search_text": search_text(name, acronym, pairs=True),
             })  # fmt: skip
             self.org_name.append(name)
             self.org_domain.append(domain)
@@ -392,7 +393,7 @@ class Generator:
                     # as app/contacts/service.py _refresh_derived
                     "name_key": fold(full_name)[:200],
                     "email_key": email.lower() if email else None,
-                    "search_text": search_text(full_name, local_name, email),
+                    "search_text": search_text(full_name, local_name, email, pairs=True),
                 })  # fmt: skip
                 self.contact_city.append(city_id)
                 self.contact_org.append(org_id)
