@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-this-is-not-a-secret"
+DEFAULT_SECRET_KEY = "change-me-this-placeholder-is-not-a-secret"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/crm.db"
 
 
