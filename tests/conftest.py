@@ -46,6 +46,14 @@ async def _postgres_reachable(url: str) -> str | None:
     return None
 
 
+_POSTGRES_SKIPPED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _POSTGRES_SKIPPED:
+        terminalreporter.write_line(_POSTGRES_SKIPPED[0], yellow=True, bold=True)
+
+
 @dataclass
 class TestDatabase:
     backend: str
@@ -70,7 +78,8 @@ async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
         )
         if REQUIRE_POSTGRES:
             pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        _POSTGRES_SKIPPED.append(message)
+        pytest.skip("PostgreSQL unreachable (see the note at the end)")
     name = f"crm_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
     await admin.execute(f'CREATE DATABASE "{name}"')
