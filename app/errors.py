@@ -30,10 +30,6 @@ class AppError(Exception):
         self.extra = extra
 
 
-class BadRequest(AppError):
-    status, slug, title = 400, "bad-request", "Bad request"
-
-
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
@@ -57,14 +53,6 @@ class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "Precondition failed"
 
 
-class PreconditionRequired(AppError):
-    status, slug, title = 428, "precondition-required", "Precondition required"
-
-
-class PayloadTooLarge(AppError):
-    status, slug, title = 413, "payload-too-large", "Request body too large"
-
-
 class InvalidInput(AppError):
     """422 for input that is well-formed but refers to something that cannot be used."""
 
@@ -77,10 +65,6 @@ class InvalidInput(AppError):
 
 class TooManyRequests(AppError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
-
-
-class ServiceUnavailable(AppError):
-    status, slug, title = 503, "service-unavailable", "Service unavailable"
 
 
 def problem(
