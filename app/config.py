@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CRM_", env_file=".env", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL connections per worker process: kept open, and opened on demand beyond that.
+    database_pool_size: int = Field(default=20, gt=0)
+    database_max_overflow: int = Field(default=10, ge=0)
     secret_key: str = DEFAULT_SECRET_KEY
     access_token_expire_minutes: int = Field(default=60 * 8, gt=0)
     bootstrap_admin_username: str = "admin"

@@ -81,13 +81,19 @@ def create_engine(settings: Settings, *, for_writes: bool = False) -> AsyncEngin
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine, immediate=for_writes)
         return engine
-    # pre-ping: after a database restart only the request that finds a dead connection fails.
     return create_async_engine(
         url,
-        pool_size=10,
-        max_overflow=10,
+        # Enough connections that one worker's concurrent requests don't each open (and
+        # close) one of their own: a new connection costs more than the query it serves.
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        # pre-ping: after a database restart only the request that finds a dead connection
+        # fails. A connection at rest is in autocommit, so the ping is one round trip.
         pool_pre_ping=True,
         pool_recycle=1800,
+        # Reads run in autocommit (no BEGIN/COMMIT round trips; each statement still sees a
+        # consistent snapshot); ``Database`` asks for transactions where it needs them.
+        isolation_level="AUTOCOMMIT",
         # asyncpg prepares every statement; PostgreSQL's generic plan for a prepared LIKE
         # '%term%' scans the whole trigram index for short (e.g. two-character CJK) terms.
         # Planning with the actual term costs far less than that.
@@ -119,26 +125,34 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 class Database:
-    """The engines of one database, one for requests that only read and one for requests that
-    write. On SQLite the writers' transactions take the write lock when they begin. On
-    PostgreSQL both share one pool, and reads run in autocommit: no BEGIN/COMMIT round trips
-    for a GET (each statement still sees a consistent snapshot)."""
+    """The engines of one database.
+
+    - ``engine``: requests that only read. On PostgreSQL in autocommit: no BEGIN/COMMIT round
+      trips for a GET. Statement listeners attached to it see every engine's statements.
+    - ``write_engine``: requests that write, one transaction each. On SQLite it takes the
+      write lock when the transaction begins.
+    - ``snapshot_engine``: long reads from a server-side cursor (exports), which need a
+      transaction of their own; on PostgreSQL a repeatable-read one, so an export is one
+      snapshot however long it streams.
+
+    On PostgreSQL all three share one pool."""
 
     def __init__(self, settings: Settings) -> None:
         if settings.is_sqlite:
-            self.engine = create_engine(settings)
+            self.engine = self.snapshot_engine = create_engine(settings)
             self.write_engine = create_engine(settings, for_writes=True)
-            read_engine = self.engine
+            self._pools = [self.engine, self.write_engine]
         else:
-            self.engine = self.write_engine = create_engine(settings)
-            read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.sessionmaker = create_sessionmaker(read_engine)
+            self.engine = create_engine(settings)
+            self.write_engine = self.engine.execution_options(isolation_level="READ COMMITTED")
+            self.snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
+            self._pools = [self.engine]
+        self.sessionmaker = create_sessionmaker(self.engine)
         self.write_sessionmaker = create_sessionmaker(self.write_engine)
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
-        if self.write_engine is not self.engine:
-            await self.write_engine.dispose()
+        for engine in self._pools:
+            await engine.dispose()
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

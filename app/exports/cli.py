@@ -89,7 +89,7 @@ def export_invitations(
     async def start(session: AsyncSession, database: Database) -> exports_service.Export:
         return await exports_service.export_invitations(
             session,
-            engine=database.engine,
+            engine=database.snapshot_engine,
             event_id=event_id,
             format=chosen,
             status=status,
@@ -146,7 +146,7 @@ def export_contacts(
     async def start(session: AsyncSession, database: Database) -> exports_service.Export:
         return await exports_service.export_contacts(
             session,
-            engine=database.engine,
+            engine=database.snapshot_engine,
             format=chosen,
             filters=filters,
             today=utcnow().date(),

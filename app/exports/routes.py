@@ -20,7 +20,7 @@ router = APIRouter(tags=["exports"])
 async def read_engine(request: Request) -> AsyncEngine:
     """The engine an export streams its rows from, on a connection of its own: the request's
     session is closed before the body is sent."""
-    return request.app.state.database.engine
+    return request.app.state.database.snapshot_engine
 
 
 ReadEngine = Annotated[AsyncEngine, Depends(read_engine)]
