@@ -9,6 +9,7 @@ import pycountry
 from fastapi import Depends, FastAPI
 
 from app.audit.routes import router as audit_router
+from app.auth.cache import Principals, VerifiedTokens
 from app.auth.deps import current_user
 from app.auth.routes import router as auth_router
 from app.auth.service import LoginThrottle
@@ -51,8 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.principals.start(settings.database_url)
         settle_memory()
         yield
+        await app.state.principals.stop()
         await app.state.database.dispose()
 
     app = FastAPI(
@@ -65,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = Database(settings)
     app.state.throttle = LoginThrottle(settings.login_attempts_per_minute)
+    app.state.verified_tokens = VerifiedTokens()
+    app.state.principals = Principals()
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

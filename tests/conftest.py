@@ -104,15 +104,16 @@ async def app(database: TestDatabase):
         _env_file=None,  # type: ignore[call-arg]
     )
     application = create_app(settings)
-    async with application.state.database.write_sessionmaker() as session, session.begin():
-        for username, role in STANDING_USERS.items():
-            await auth_service.create_user(
-                session,
-                UserCreate(username=username, password=PASSWORD, role=role),
-                actor="tests",
-            )
-    yield application
-    await application.state.database.dispose()
+    # Started as a server starts it: on PostgreSQL the app then listens for user changes.
+    async with application.router.lifespan_context(application):
+        async with application.state.database.write_sessionmaker() as session, session.begin():
+            for username, role in STANDING_USERS.items():
+                await auth_service.create_user(
+                    session,
+                    UserCreate(username=username, password=PASSWORD, role=role),
+                    actor="tests",
+                )
+        yield application
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import service as auth_service
-from app.auth.models import Role, User
+from app.auth.cache import Principal
+from app.auth.models import Role
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
 
@@ -15,17 +16,20 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 
 async def current_user(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> User:
+) -> Principal:
     if not token:
         raise Unauthorized()
-    return await auth_service.user_from_token(session, token, request.app.state.settings)
+    state = request.app.state
+    return await auth_service.principal_for_token(
+        session, token, state.settings, verified=state.verified_tokens, principals=state.principals
+    )
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
 def _require(*roles: Role):  # noqa: ANN202
-    async def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> Principal:
         if user.role not in roles:
             raise Forbidden(f"Your role '{user.role}' cannot do this; it needs: {', '.join(roles)}")
         return user
@@ -33,5 +37,5 @@ def _require(*roles: Role):  # noqa: ANN202
     return dependency
 
 
-Editor = Annotated[User, Depends(_require(Role.admin, Role.editor))]
-Admin = Annotated[User, Depends(_require(Role.admin))]
+Editor = Annotated[Principal, Depends(_require(Role.admin, Role.editor))]
+Admin = Annotated[Principal, Depends(_require(Role.admin))]

@@ -29,8 +29,8 @@ async def login(
 
 
 @router.get("/users/me", response_model=UserRead)
-async def read_me(user: CurrentUser, response: Response) -> User:
-    return set_etag(response, user)
+async def read_me(user: CurrentUser, session: SessionDep, response: Response) -> User:
+    return set_etag(response, await get_record(session, User, user.id, "user"))
 
 
 @router.get("/users", response_model=Page[UserRead])
@@ -57,6 +57,7 @@ async def read_user(_: Admin, session: SessionDep, user_id: IdPath, response: Re
 async def update_user(
     admin: Admin,
     session: SessionDep,
+    request: Request,
     user_id: IdPath,
     data: UserUpdate,
     response: Response,
@@ -65,4 +66,6 @@ async def update_user(
     user = await get_record(session, User, user_id, "user")
     check_if_match(user, if_match)
     user = await auth_service.update_user(session, user, data, actor=admin.username)
+    # Other workers hear of it from the database; this one need not wait for that.
+    request.app.state.principals.forget(user.id)
     return set_etag(response, user)

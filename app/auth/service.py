@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
+from app.auth.cache import Principal, Principals, VerifiedTokens
 from app.auth.models import Role, User
 from app.auth.schemas import UserCreate, UserUpdate
 from app.config import Settings
@@ -84,17 +85,43 @@ def issue_token(user: User, settings: Settings) -> tuple[str, int]:
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), expires_in
 
 
-async def user_from_token(session: AsyncSession, token: str, settings: Settings) -> User:
+def token_user_id(token: str, settings: Settings, verified: VerifiedTokens) -> int:
+    """The user id a bearer token was issued for; 401 if it is forged or has expired."""
+    user_id = verified.user_id(token)
+    if user_id is not None:
+        return user_id
     try:
-        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM])
+        claims = jwt.decode(
+            token, settings.secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+        )
         user_id = int(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+    except (jwt.PyJWTError, ValueError) as exc:
         raise Unauthorized("The token is invalid or has expired") from exc
+    verified.remember(token, user_id, float(claims["exp"]))
+    return user_id
+
+
+async def principal_for_token(
+    session: AsyncSession,
+    token: str,
+    settings: Settings,
+    *,
+    verified: VerifiedTokens,
+    principals: Principals,
+) -> Principal:
+    """Who the token acts for. Checked on every request, so deactivating a user locks them
+    out at once: from memory while the user cache hears every change, else from the row."""
+    user_id = token_user_id(token, settings, verified)
+    principal = principals.get(user_id)
+    if principal is not None:
+        return principal
+    generation = principals.generation
     user = await session.get(User, user_id)
-    # Checked on every request, so deactivating a user locks them out at once.
     if user is None or not user.is_active or user.archived_at is not None:
         raise Unauthorized("The token's user no longer has access")
-    return user
+    principal = Principal(id=user.id, username=user.username, role=user.role)  # type: ignore[arg-type]
+    principals.remember(principal, generation)
+    return principal
 
 
 async def list_users(session: AsyncSession, params: PageParams) -> tuple[list[User], int]:

@@ -1,9 +1,11 @@
 from fastapi import APIRouter, Request, Response
 
 from app.auth.deps import CurrentUser
+from app.auth.models import User
 from app.calendar import service as calendar_service
 from app.calendar.schemas import CalendarTokenRead
 from app.db import SessionDep
+from app.records import get_record
 
 router = APIRouter(tags=["calendar"])  # the user's calendar token (needs a bearer token)
 feed_router = APIRouter(tags=["calendar"])  # the .ics feed itself (its secret is the credential)
@@ -17,10 +19,13 @@ def _token_read(request: Request, token: str | None) -> CalendarTokenRead:
 
 
 @router.get("/users/me/calendar-token", response_model=CalendarTokenRead)
-async def read_calendar_token(user: CurrentUser, request: Request) -> CalendarTokenRead:
+async def read_calendar_token(
+    user: CurrentUser, session: SessionDep, request: Request
+) -> CalendarTokenRead:
     """Your calendar feed's secret address (``token`` and ``url`` are null until you make
     one with POST)."""
-    return _token_read(request, user.calendar_token)
+    record = await get_record(session, User, user.id, "user")
+    return _token_read(request, record.calendar_token)
 
 
 @router.post("/users/me/calendar-token", response_model=CalendarTokenRead)
@@ -29,7 +34,8 @@ async def rotate_calendar_token(
 ) -> CalendarTokenRead:
     """Make your calendar feed's secret address, or replace it: the old address stops working
     at once (do this if it leaked)."""
-    token = await calendar_service.rotate_token(session, user, actor=user.username)
+    record = await get_record(session, User, user.id, "user")
+    token = await calendar_service.rotate_token(session, record, actor=user.username)
     return _token_read(request, token)
 
 

@@ -1,0 +1,176 @@
+"""Who a bearer token belongs to, without paying for it on every request.
+
+Every request checks its token's signature and its user (a deactivated user is locked out at
+once). Both are kept in memory, per worker process:
+
+- ``VerifiedTokens``: tokens whose signature was checked, with their user id and expiry.
+  Keyed by the whole token, signature included, so only a token that was verified can hit.
+- ``Principals``: the active users' id, name and role. On PostgreSQL a trigger on
+  ``user_account`` sends NOTIFY when a row changes, on commit, whoever changes it (this
+  worker, another one, the CLI, psql), and each worker listens on a connection of its own and
+  drops that user at once. While that connection is down nothing is cached: every request
+  reads its user from the database. SQLite has no NOTIFY, so there every request does.
+"""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.auth.models import Role
+
+logger = logging.getLogger(__name__)
+
+# The channel the user_account trigger notifies (see the migration that creates it).
+CHANNEL = "user_account_changed"
+MAX_ENTRIES = 10_000
+# How the listening connection shows in pg_stat_activity.
+LISTENER_NAME = "diplomacy-crm user listener"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The user a request acts for: enough to check roles and to sign audit entries."""
+
+    id: int
+    username: str
+    role: Role
+
+
+class VerifiedTokens:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[int, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def user_id(self, token: str) -> int | None:
+        """The token's user id if its signature was verified and it has not expired."""
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        user_id, expires_at = entry
+        if time.time() >= expires_at:
+            del self._entries[token]
+            return None
+        return user_id
+
+    def remember(self, token: str, user_id: int, expires_at: float) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[token] = (user_id, expires_at)
+
+
+class Principals:
+    """Active users by id, trusted only while the NOTIFY listener is connected.
+
+    A lookup that goes to the database takes ``generation`` first and hands it back to
+    ``remember``; any change heard in between bumps it, so a row read before a change can
+    never be cached after it."""
+
+    CHECK_EVERY = 10.0  # seconds between checks that the listening connection still answers
+    RETRY_MIN, RETRY_MAX = 0.5, 30.0
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self.generation = 0
+        self._entries: dict[int, Principal] = {}
+        self._listening = False
+        self._task: asyncio.Task[None] | None = None
+        self._engine: AsyncEngine | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._listening
+
+    def get(self, user_id: int) -> Principal | None:
+        return self._entries.get(user_id)
+
+    def remember(self, principal: Principal, generation: int) -> None:
+        if not self._listening or generation != self.generation:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[principal.id] = principal
+
+    def forget(self, user_id: int) -> None:
+        self.generation += 1
+        self._entries.pop(user_id, None)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+
+    async def start(self, url: str) -> None:
+        """Listen for user changes on PostgreSQL (a no-op on other databases)."""
+        if not url.startswith("postgresql"):
+            return
+        self._engine = create_async_engine(
+            url,
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"server_settings": {"application_name": LISTENER_NAME}},
+        )
+        self._task = asyncio.create_task(self._listen(self._engine), name="principals-listener")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    def _stop_caching(self) -> None:
+        self._listening = False
+        self.clear()
+
+    def _notified(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        if payload.isdigit():
+            self.forget(int(payload))
+        else:  # the table was truncated
+            self.clear()
+
+    async def _listen(self, engine: AsyncEngine) -> None:
+        delay = self.RETRY_MIN
+        while True:
+            try:
+                await self._listen_once(engine)
+                logger.warning("lost the connection that listens for user changes; reconnecting")
+                delay = self.RETRY_MIN
+            except asyncio.CancelledError:
+                self._stop_caching()
+                raise
+            except Exception as exc:  # any failure: stop trusting the cache, then retry
+                logger.warning("cannot listen for user changes (%s); retrying", exc)
+            self._stop_caching()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.RETRY_MAX)
+
+    async def _listen_once(self, engine: AsyncEngine) -> None:
+        """Caches while one connection listens; returns when that connection is lost."""
+        lost = asyncio.Event()
+
+        def on_lost(_connection: Any) -> None:
+            self._stop_caching()
+            lost.set()
+
+        async with engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            driver.add_termination_listener(on_lost)
+            await driver.add_listener(CHANNEL, self._notified)
+            # Whatever changed while nobody listened is unknown: start empty.
+            self.clear()
+            self._listening = True
+            while not lost.is_set():
+                try:
+                    await asyncio.wait_for(lost.wait(), timeout=self.CHECK_EVERY)
+                except TimeoutError:
+                    # A connection that went silent without closing is lost too.
+                    await asyncio.wait_for(driver.execute("SELECT 1"), self.CHECK_EVERY)
