@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -169,13 +170,18 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None) or uuid.uuid4().hex
+    unavailable = None
     if isinstance(exc, DBAPIError | OSError) and _is_connection_problem(exc):
-        logger.error("database unavailable (request %s): %s", request_id, exc)
+        unavailable = "The database is unavailable; try again shortly"
+    elif isinstance(exc, PoolTimeout):  # every pooled connection stayed busy too long
+        unavailable = "The server is too busy to answer now; try again shortly"
+    if unavailable is not None:
+        logger.error("%s (request %s): %s", unavailable, request_id, exc)
         return problem(
             503,
             slug="service-unavailable",
             title="Service unavailable",
-            detail="The database is unavailable; try again shortly",
+            detail=unavailable,
             request_id=request_id,
             headers={"X-Request-ID": request_id, "Retry-After": "5"},
         )

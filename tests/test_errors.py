@@ -273,3 +273,34 @@ async def test_concurrent_patches_with_the_same_etag_never_both_win(client):
         read = (await client.get(path)).json()
         assert read["version"] == 2
         assert read["position"] == winner.json()["position"]
+
+
+async def test_no_free_connection_gives_503_problem_not_500(app, database, backend):
+    """A worker with every pooled connection busy answers 503 (try again) once its wait for
+    one runs out."""
+    if backend != "postgresql":
+        return  # the pool settings are PostgreSQL's
+    settings = Settings(
+        database_url=database.url,
+        secret_key="x" * 40,
+        database_pool_size=1,
+        database_pool_timeout=0.2,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    application = create_app(settings)
+    token = jwt.encode({"sub": "1", "exp": 4_102_444_800}, "x" * 40, algorithm="HS256")
+    try:
+        async with application.state.database.engine.connect() as busy:
+            await busy.execute(text("SELECT 1"))  # holds the only connection
+            async with _client(application) as api:
+                response = await api.get(
+                    "/api/v1/cities", headers={"Authorization": f"Bearer {token}"}
+                )
+        body = assert_problem(response, 503)
+        assert response.headers["retry-after"] == "5"
+        assert "busy" in body["detail"] and "QueuePool" not in response.text
+        async with _client(application) as api:  # and serves again once one is free
+            response = await api.get("/api/v1/cities", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.text
+    finally:
+        await application.state.database.dispose()
