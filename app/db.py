@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -83,10 +82,10 @@ def create_engine(settings: Settings, *, for_writes: bool = False) -> AsyncEngin
         return engine
     return create_async_engine(
         url,
-        # Enough connections that one worker's concurrent requests don't each open (and
-        # close) one of their own: a new connection costs more than the query it serves.
+        # Connections stay open: a new one costs far more than the query it serves.
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout,
         # pre-ping: after a database restart only the request that finds a dead connection
         # fails. A connection at rest is in autocommit, so the ping is one round trip.
         pool_pre_ping=True,
@@ -158,13 +157,19 @@ class Database:
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@asynccontextmanager
-async def _transaction(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed once when the route has returned, rolled back
-    when it raised. The audit entries a service writes ride in the same transaction."""
-    async with sessionmaker() as session:
+class _RequestSession:
+    """The request's session: one transaction, committed once when the route has returned,
+    rolled back when it raised. The audit entries a service writes ride in the same
+    transaction. GET requests read on the read engine, unless ``writes`` (a GET that also
+    records something, e.g. an export in the audit trail)."""
+
+    def __init__(self, *, writes: bool = False) -> None:
+        self.writes = writes
+
+    async def __call__(self, request: Request) -> AsyncIterator[AsyncSession]:
+        database: Database = request.app.state.database
+        reads = not self.writes and request.method in SAFE_METHODS
+        session = (database.sessionmaker if reads else database.write_sessionmaker)()
         try:
             yield session
             if session.in_transaction():
@@ -172,22 +177,12 @@ async def _transaction(
         except BaseException:
             await session.rollback()
             raise
+        finally:
+            await session.close()
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    database: Database = request.app.state.database
-    safe = request.method in SAFE_METHODS
-    async with _transaction(
-        database.sessionmaker if safe else database.write_sessionmaker
-    ) as session:
-        yield session
-
-
-async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """For the few GET routes that also write (an export records itself in the audit trail)."""
-    async with _transaction(request.app.state.database.write_sessionmaker) as session:
-        yield session
-
+get_session = _RequestSession()
+get_write_session = _RequestSession(writes=True)
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session, scope="function")]
