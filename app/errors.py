@@ -5,10 +5,11 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -171,7 +172,7 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None) or uuid.uuid4().hex
     unavailable = None
-    if isinstance(exc, DBAPIError | OSError) and _is_connection_problem(exc):
+    if _is_connection_problem(exc):
         unavailable = "The database is unavailable; try again shortly"
     elif isinstance(exc, PoolTimeout):  # every pooled connection stayed busy too long
         unavailable = "The server is too busy to answer now; try again shortly"
@@ -197,7 +198,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _is_connection_problem(exc: Exception) -> bool:
-    return isinstance(exc, OSError) or bool(getattr(exc, "connection_invalidated", False))
+    # asyncpg's own errors reach here from the reads that run on the driver connection.
+    return isinstance(
+        exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError
+    ) or bool(getattr(exc, "connection_invalidated", False))
 
 
 def install_error_handlers(app: FastAPI) -> None:
