@@ -52,13 +52,15 @@ async def _prepare(load_demo_data: bool) -> None:
         await database.dispose()
 
 
-async def _analyze(settings: Settings) -> None:
+async def analyze_sqlite(settings: Settings) -> None:
     """Refresh SQLite's planner statistics (PostgreSQL's autovacuum does this by itself):
-    without them it may pick a poor index for search. A bounded sample keeps it quick."""
+    without them it may pick a poor index for search. A full ANALYZE, not a sampled one: with
+    a 1,000-row sample every contact index looked equally unselective, and a list filtered by
+    country walked all contacts in name order (115 ms instead of 7). It takes ~0.5 s for
+    100,000 contacts and 1,000,000 interactions."""
     database = Database(settings)
     try:
         async with database.write_engine.begin() as connection:
-            await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
             await connection.exec_driver_sql("ANALYZE")
     finally:
         await database.dispose()
@@ -85,7 +87,7 @@ def serve(
     migrate.upgrade(settings.database_url)
     asyncio.run(_prepare(settings.load_demo))
     if settings.is_sqlite:
-        asyncio.run(_analyze(settings))
+        asyncio.run(analyze_sqlite(settings))
     typer.echo(f"Serving on http://{host}:{port} (API docs at /docs)")
     uvicorn.run(
         "app.main:create_app",

@@ -32,6 +32,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.cli import analyze_sqlite
+from app.config import Settings
 from bench.seed import BENCH_PASSWORD, BENCH_USERNAME
 
 HOST = "127.0.0.1"  # the only address this tool ever sends requests to
@@ -448,6 +450,9 @@ def main(argv: list[str] | None = None) -> None:
     load = run_wrk if tool == "wrk" else run_httpx
     database_url = url.render_as_string(hide_password=False)
 
+    if backend == "sqlite":  # the planner statistics `crm serve` gathers at start
+        settings = Settings(database_url=database_url, secret_key=secrets.token_urlsafe(48))
+        asyncio.run(analyze_sqlite(settings))
     print(f"drawing {args.targets} paths per endpoint from {url.render_as_string()} ...")
     paths = asyncio.run(sample_targets(database_url, args.targets, args.seed))
     counts = asyncio.run(data_counts(database_url))

@@ -937,12 +937,11 @@ async def clean_up(url: URL, audit_before: int) -> None:
 
 def sqlite_statistics(url: URL, wanted: str) -> str:
     """Set SQLite's planner statistics as asked, and say what they are: ``analyze`` runs what
-    ``crm serve`` runs at start (a bounded ANALYZE), ``none`` drops them (a fresh seed has
-    none: ``bench.seed`` leaves them out), ``as-is`` keeps the file's."""
+    ``crm serve`` runs at start (``app.cli.analyze_sqlite``: a full ANALYZE), ``none`` drops
+    them (a fresh seed has none: ``bench.seed`` leaves them out), ``as-is`` keeps the file's."""
     connection = sqlite3.connect(url.database or "", isolation_level=None, timeout=30)
     try:
         if wanted == "analyze":
-            connection.execute("PRAGMA analysis_limit=1000")
             connection.execute("ANALYZE")
         elif wanted == "none":
             connection.execute("DROP TABLE IF EXISTS sqlite_stat1")
@@ -952,7 +951,7 @@ def sqlite_statistics(url: URL, wanted: str) -> str:
         if not present:
             return "none (no ANALYZE)"
         rows = connection.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0]
-        return f"present (sqlite_stat1, {rows} rows; `crm serve` runs a bounded ANALYZE at start)"
+        return f"present (sqlite_stat1, {rows} rows; `crm serve` runs ANALYZE at start)"
     finally:
         connection.close()
 
