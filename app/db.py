@@ -134,23 +134,24 @@ class Database:
       transaction of their own; on PostgreSQL a repeatable-read one, so an export is one
       snapshot however long it streams.
 
-    On PostgreSQL all three share one pool."""
+    On PostgreSQL all three share one pool. ``pools`` lists the engines that own a pool:
+    statement listeners attached to them see every statement."""
 
     def __init__(self, settings: Settings) -> None:
         if settings.is_sqlite:
             self.engine = self.snapshot_engine = create_engine(settings)
             self.write_engine = create_engine(settings, for_writes=True)
-            self._pools = [self.engine, self.write_engine]
+            self.pools = [self.engine, self.write_engine]
         else:
             self.engine = create_engine(settings)
             self.write_engine = self.engine.execution_options(isolation_level="READ COMMITTED")
             self.snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
-            self._pools = [self.engine]
+            self.pools = [self.engine]
         self.sessionmaker = create_sessionmaker(self.engine)
         self.write_sessionmaker = create_sessionmaker(self.write_engine)
 
     async def dispose(self) -> None:
-        for engine in self._pools:
+        for engine in self.pools:
             await engine.dispose()
 
 

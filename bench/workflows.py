@@ -151,7 +151,7 @@ class Capture:
     """The statements SQLAlchemy sends while it is active (text and DBAPI parameters)."""
 
     def __init__(self, database: Database) -> None:
-        self.engines = {database.engine.sync_engine, database.write_engine.sync_engine}
+        self.engines = [engine.sync_engine for engine in database.pools]
         self.statements: list[tuple[str, Any]] = []
 
     def _on_execute(self, conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -488,7 +488,7 @@ async def export_statement(database_url: str, event_id: int) -> tuple[str, Any]:
     try:
         async with database.sessionmaker() as session:
             statement = exports_service.invitation_rows(session, event_id, None)
-        async with database.engine.connect() as connection:
+        async with database.snapshot_engine.connect() as connection:
             with Capture(database) as capture:
                 result = await connection.stream(statement.execution_options(yield_per=100))
                 await result.fetchmany(1)
