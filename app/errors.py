@@ -17,6 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 logger = logging.getLogger("app")
 
 PROBLEM_JSON = "application/problem+json"
+CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError
+    | asyncpg.AdminShutdownError
+    | asyncpg.CrashShutdownError
+    | asyncpg.CannotConnectNowError
+)
 PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
 
 
@@ -198,10 +204,11 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _is_connection_problem(exc: Exception) -> bool:
-    # asyncpg's own errors reach here from the reads that run on the driver connection.
-    return isinstance(
-        exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError
-    ) or bool(getattr(exc, "connection_invalidated", False))
+    # asyncpg's own errors reach here from the reads that run on the driver connection: a
+    # lost connection, or a server shutting down or starting up.
+    return isinstance(exc, OSError | CONNECTION_LOST) or bool(
+        getattr(exc, "connection_invalidated", False)
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -43,7 +43,8 @@ class BodySizeLimitMiddleware:
             return
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
-        if declared is None and b"transfer-encoding" not in headers:
+        http1 = scope.get("http_version") in ("1.0", "1.1")
+        if http1 and declared is None and b"transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body (RFC 9112, 6.3): nothing to count
             return
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:

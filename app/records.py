@@ -64,8 +64,8 @@ class PointRead:
     """A record by id as one plain row (its mapped columns, column properties included),
     for ``GET /{id}``, the read a desk makes most.
 
-    On PostgreSQL the statement is compiled once, from the model, and runs straight on the
-    session's own asyncpg connection: for a read this small, SQLAlchemy's per-statement work
+    On PostgreSQL (asyncpg) the statement is compiled once, from the model, and runs straight
+    on the session's own driver connection: for a read this small, SQLAlchemy's per-statement work
     (execution context, result and ORM objects) costs several times the query itself. On
     other databases it runs as a Core statement."""
 
@@ -73,18 +73,18 @@ class PointRead:
         mapper = sa_inspect(model)
         columns = [attribute.expression.label(attribute.key) for attribute in mapper.column_attrs]
         self.statement = select(*columns).where(mapper.primary_key[0] == bindparam("record_id"))
-        self._sql: dict[str, str] = {}  # compiled, by dialect
+        self._sql: dict[str, str] = {}  # compiled for asyncpg, by dialect name
 
     async def fetch(self, session: AsyncSession, record_id: int) -> dict[str, Any] | None:
         connection = await session.connection()
         dialect = connection.dialect
-        if dialect.name != "postgresql":
+        if dialect.driver != "asyncpg":
             result = await connection.execute(self.statement, {"record_id": record_id})
             row: Any = result.mappings().first()
             return None if row is None else dict(row)
-        sql = self._sql.get(dialect.driver)
+        sql = self._sql.get(dialect.name)
         if sql is None:
-            sql = self._sql[dialect.driver] = str(self.statement.compile(dialect=dialect))
+            sql = self._sql[dialect.name] = str(self.statement.compile(dialect=dialect))
         driver = (await connection.get_raw_connection()).driver_connection
         row = await driver.fetchrow(sql, record_id)  # type: ignore[union-attr]
         return None if row is None else dict(row)

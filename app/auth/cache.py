@@ -8,16 +8,20 @@ once). Both are kept in memory, per worker process:
 - ``Principals``: the active users' id, name and role. On PostgreSQL a trigger on
   ``user_account`` sends NOTIFY when a row changes, on commit, whoever changes it (this
   worker, another one, the CLI, psql), and each worker listens on a connection of its own and
-  drops that user at once. While that connection is down nothing is cached: every request
-  reads its user from the database. SQLite has no NOTIFY, so there every request does.
+  drops that user at once. A worker caches only once it has seen the triggers enabled and a
+  notification come back, and only while that connection answers (checked every 2 s);
+  otherwise every request reads its user from the database. Entries also expire after a
+  minute. SQLite has no NOTIFY, so there every request reads its user.
 """
 
 import asyncio
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -28,6 +32,7 @@ logger = logging.getLogger(__name__)
 # The channel the user_account trigger notifies (see the migration that creates it).
 CHANNEL = "user_account_changed"
 MAX_ENTRIES = 10_000
+PROBE = "probe "  # the payload a worker notifies itself with to check that notifications arrive
 # How the listening connection shows in pg_stat_activity.
 LISTENER_NAME = "diplomacy-crm user listener"
 
@@ -67,20 +72,25 @@ class VerifiedTokens:
 
 
 class Principals:
-    """Active users by id, trusted only while the NOTIFY listener is connected.
+    """Active users by id, trusted only while the NOTIFY listener is connected and has shown
+    that notifications arrive.
 
     A lookup that goes to the database takes ``generation`` first and hands it back to
     ``remember``; any change heard in between bumps it, so a row read before a change can
-    never be cached after it."""
+    never be cached after it. An entry also expires after ``MAX_AGE`` seconds, a backstop for
+    a change that sends no notification (a trigger disabled by hand, say)."""
 
-    CHECK_EVERY = 10.0  # seconds between checks that the listening connection still answers
+    MAX_AGE = 60.0
+    CHECK_EVERY = 2.0  # seconds between checks that the listening connection still answers
     RETRY_MIN, RETRY_MAX = 0.5, 30.0
+    TRIGGERS = ("user_account_changed", "user_account_truncated")
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self.generation = 0
-        self._entries: dict[int, Principal] = {}
+        self._entries: dict[int, tuple[Principal, float]] = {}
         self._listening = False
+        self._probe: tuple[str, asyncio.Event] | None = None
         self._task: asyncio.Task[None] | None = None
         self._engine: AsyncEngine | None = None
 
@@ -89,14 +99,21 @@ class Principals:
         return self._listening
 
     def get(self, user_id: int) -> Principal | None:
-        return self._entries.get(user_id)
+        entry = self._entries.get(user_id)
+        if entry is None:
+            return None
+        principal, cached_at = entry
+        if time.monotonic() - cached_at > self.MAX_AGE:
+            del self._entries[user_id]
+            return None
+        return principal
 
     def remember(self, principal: Principal, generation: int) -> None:
         if not self._listening or generation != self.generation:
             return
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[principal.id] = principal
+        self._entries[principal.id] = (principal, time.monotonic())
 
     def forget(self, user_id: int) -> None:
         self.generation += 1
@@ -107,8 +124,8 @@ class Principals:
         self._entries.clear()
 
     async def start(self, url: str) -> None:
-        """Listen for user changes on PostgreSQL (a no-op on other databases)."""
-        if not url.startswith("postgresql"):
+        """Listen for user changes on PostgreSQL with asyncpg (a no-op otherwise)."""
+        if make_url(url).get_driver_name() != "asyncpg":
             return
         self._engine = create_async_engine(
             url,
@@ -134,7 +151,10 @@ class Principals:
     def _notified(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         if payload.isdigit():
             self.forget(int(payload))
-        else:  # the table was truncated
+        elif payload.startswith(PROBE):  # a worker checking its line: only ours matters
+            if self._probe is not None and payload == self._probe[0]:
+                self._probe[1].set()
+        else:  # the table was truncated, or a payload we do not know: drop everything
             self.clear()
 
     async def _listen(self, engine: AsyncEngine) -> None:
@@ -148,7 +168,9 @@ class Principals:
                 self._stop_caching()
                 raise
             except Exception as exc:  # any failure: stop trusting the cache, then retry
-                logger.warning("cannot listen for user changes (%s); retrying", exc)
+                logger.warning(
+                    "not caching users: cannot listen for their changes (%s); retrying", exc
+                )
             self._stop_caching()
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.RETRY_MAX)
@@ -163,14 +185,47 @@ class Principals:
 
         async with engine.connect() as connection:
             driver = (await connection.get_raw_connection()).driver_connection
-            driver.add_termination_listener(on_lost)
-            await driver.add_listener(CHANNEL, self._notified)
-            # Whatever changed while nobody listened is unknown: start empty.
-            self.clear()
-            self._listening = True
-            while not lost.is_set():
-                try:
-                    await asyncio.wait_for(lost.wait(), timeout=self.CHECK_EVERY)
-                except TimeoutError:
-                    # A connection that went silent without closing is lost too.
-                    await asyncio.wait_for(driver.execute("SELECT 1"), self.CHECK_EVERY)
+            assert driver is not None
+            try:
+                driver.add_termination_listener(on_lost)
+                await driver.add_listener(CHANNEL, self._notified)
+                await self._check_notifications_arrive(driver)
+                # Whatever changed while nobody listened is unknown: start empty.
+                self.clear()
+                self._listening = True
+                while not lost.is_set():
+                    try:
+                        await asyncio.wait_for(lost.wait(), timeout=self.CHECK_EVERY)
+                    except TimeoutError:
+                        await self._check_alive(driver)
+            finally:
+                self._stop_caching()  # before anything else that could wait
+
+    async def _check_notifications_arrive(self, driver: Any) -> None:
+        """The triggers that notify are there and enabled, and a notification comes back
+        (it would not through a pooler that does not keep LISTEN)."""
+        enabled = await driver.fetchval(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'user_account'::regclass "
+            "AND tgname = ANY($1::text[]) AND tgenabled IN ('O', 'A')",
+            list(self.TRIGGERS),
+        )
+        if enabled != len(self.TRIGGERS):
+            raise RuntimeError(
+                "the user_account triggers that notify changes are missing or disabled "
+                "(run `crm db upgrade`)"
+            )
+        self._probe = (f"{PROBE}{secrets.token_hex(8)}", asyncio.Event())
+        try:
+            await driver.execute(f"SELECT pg_notify('{CHANNEL}', '{self._probe[0]}')")
+            await asyncio.wait_for(self._probe[1].wait(), timeout=self.CHECK_EVERY)
+        finally:
+            self._probe = None
+
+    async def _check_alive(self, driver: Any) -> None:
+        """A connection that went silent without closing is lost too; drop it at once rather
+        than wait for a polite close that may never be answered."""
+        try:
+            await asyncio.wait_for(driver.execute("SELECT 1"), self.CHECK_EVERY)
+        except (TimeoutError, OSError):
+            driver.terminate()
+            raise

@@ -11,7 +11,8 @@ import jwt
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
-from app.auth.cache import LISTENER_NAME, VerifiedTokens
+from app.auth.cache import LISTENER_NAME, Principal, Principals, VerifiedTokens
+from app.auth.models import Role
 from tests.conftest import PASSWORD
 
 CITIES = "/api/v1/cities"
@@ -167,3 +168,49 @@ def test_verified_tokens_forget_expired_ones_and_stay_bounded():
         tokens.remember(f"t{i}", i, time.time() + 60)
     assert len(tokens) <= 3
     assert tokens.user_id("t9") == 9
+
+
+async def test_without_the_notifying_trigger_postgres_reads_every_time(app, anon, backend):
+    """A worker caches users only once it has seen the trigger that tells it of changes."""
+    if backend != "postgresql":
+        return
+    principals = app.state.principals
+    token = await _token(anon, "editor")
+    kill_listener = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE application_name = '{LISTENER_NAME}' AND datname = current_database()"
+    )
+    await _change_in_database(app, "ALTER TABLE user_account DISABLE TRIGGER user_account_changed")
+    try:
+        await _change_in_database(app, kill_listener)
+        await _until(lambda: not principals.listening, seconds=2.0)
+        await asyncio.sleep(1.0)  # it has tried again by now, and found the trigger disabled
+        assert not principals.listening
+        assert (await anon.get(CITIES, headers=_bearer(token))).status_code == 200
+        await _change_in_database(app, "UPDATE user_account SET is_active = false WHERE id = 2")
+        assert (await anon.get(CITIES, headers=_bearer(token))).status_code == 401
+        await _change_in_database(app, "UPDATE user_account SET is_active = true WHERE id = 2")
+    finally:
+        await _change_in_database(
+            app, "ALTER TABLE user_account ENABLE TRIGGER user_account_changed"
+        )
+    await _until(lambda: principals.listening, seconds=35.0)
+
+
+def test_cached_users_expire():
+    principals = Principals()
+    principals.MAX_AGE = 0.05
+    principals._listening = True  # as if its listener were connected
+    principals.remember(Principal(id=7, username="kadri", role=Role.editor), principals.generation)
+    assert principals.get(7) is not None
+    time.sleep(0.06)
+    assert principals.get(7) is None
+
+
+def test_a_change_heard_during_a_lookup_keeps_its_result_out():
+    principals = Principals()
+    principals._listening = True
+    generation = principals.generation  # a lookup starts, reads the row...
+    principals.forget(7)  # ...and meanwhile the user changes
+    principals.remember(Principal(id=7, username="kadri", role=Role.editor), generation)
+    assert principals.get(7) is None
