@@ -32,6 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app import migrate
 from app.cli import analyze_sqlite
 from app.config import Settings
 from bench.seed import BENCH_PASSWORD, BENCH_USERNAME
@@ -450,6 +451,7 @@ def main(argv: list[str] | None = None) -> None:
     load = run_wrk if tool == "wrk" else run_httpx
     database_url = url.render_as_string(hide_password=False)
 
+    migrate.upgrade(database_url)  # as `crm serve` does: the schema of the app under test
     if backend == "sqlite":  # the planner statistics `crm serve` gathers at start
         settings = Settings(database_url=database_url, secret_key=secrets.token_urlsafe(48))
         asyncio.run(analyze_sqlite(settings))
