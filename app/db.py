@@ -127,7 +127,7 @@ class Database:
     """The engines of one database.
 
     - ``engine``: requests that only read. On PostgreSQL in autocommit: no BEGIN/COMMIT round
-      trips for a GET. Statement listeners attached to it see every engine's statements.
+      trips for a GET.
     - ``write_engine``: requests that write, one transaction each. On SQLite it takes the
       write lock when the transaction begins.
     - ``snapshot_engine``: long reads from a server-side cursor (exports), which need a

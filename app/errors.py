@@ -17,13 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 logger = logging.getLogger("app")
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
+# asyncpg's errors for a lost connection, or a server shutting down or starting up.
 CONNECTION_LOST = (
     asyncpg.PostgresConnectionError
     | asyncpg.AdminShutdownError
     | asyncpg.CrashShutdownError
     | asyncpg.CannotConnectNowError
 )
-PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
 
 
 class AppError(Exception):
@@ -204,8 +205,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _is_connection_problem(exc: Exception) -> bool:
-    # asyncpg's own errors reach here from the reads that run on the driver connection: a
-    # lost connection, or a server shutting down or starting up.
+    # asyncpg's own errors reach here from the reads that run on the driver connection.
     return isinstance(exc, OSError | CONNECTION_LOST) or bool(
         getattr(exc, "connection_invalidated", False)
     )

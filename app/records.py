@@ -53,41 +53,47 @@ def check_if_match(record: RecordMixin, if_match: str | None) -> None:
     )
 
 
+def _missing(noun: str, record_id: int) -> NotFound:
+    return NotFound(f"{noun.capitalize()} {record_id} does not exist")
+
+
 async def get_record(session: AsyncSession, model: type[R], record_id: int, noun: str) -> R:
     record = await session.get(model, record_id)
     if record is None:
-        raise NotFound(f"{noun.capitalize()} {record_id} does not exist")
+        raise _missing(noun, record_id)
     return record
 
 
 class PointRead:
     """A record by id as one plain row (its mapped columns, column properties included),
-    for ``GET /{id}``, the read a desk makes most.
+    for ``GET /{id}``, the read a desk makes most; 404 when there is none.
 
-    On PostgreSQL (asyncpg) the statement is compiled once, from the model, and runs straight
-    on the session's own driver connection: for a read this small, SQLAlchemy's per-statement work
-    (execution context, result and ORM objects) costs several times the query itself. On
-    other databases it runs as a Core statement."""
+    With asyncpg (PostgreSQL) the statement is compiled once, from the model, and runs
+    straight on the session's own driver connection: for a read this small, SQLAlchemy's
+    per-statement work (execution context, result and ORM objects) costs several times the
+    query itself. On other databases it runs as a Core statement."""
 
-    def __init__(self, model: type[RecordMixin]) -> None:
+    def __init__(self, model: type[RecordMixin], noun: str) -> None:
         mapper = sa_inspect(model)
         columns = [attribute.expression.label(attribute.key) for attribute in mapper.column_attrs]
         self.statement = select(*columns).where(mapper.primary_key[0] == bindparam("record_id"))
-        self._sql: dict[str, str] = {}  # compiled for asyncpg, by dialect name
+        self.noun = noun
+        self._asyncpg_sql: str | None = None
 
-    async def fetch(self, session: AsyncSession, record_id: int) -> dict[str, Any] | None:
+    async def get(self, session: AsyncSession, record_id: int) -> dict[str, Any]:
         connection = await session.connection()
-        dialect = connection.dialect
-        if dialect.driver != "asyncpg":
+        row: Any
+        if connection.dialect.driver == "asyncpg":
+            if self._asyncpg_sql is None:
+                self._asyncpg_sql = str(self.statement.compile(dialect=connection.dialect))
+            driver = (await connection.get_raw_connection()).driver_connection
+            row = await driver.fetchrow(self._asyncpg_sql, record_id)  # type: ignore[union-attr]
+        else:
             result = await connection.execute(self.statement, {"record_id": record_id})
-            row: Any = result.mappings().first()
-            return None if row is None else dict(row)
-        sql = self._sql.get(dialect.name)
-        if sql is None:
-            sql = self._sql[dialect.name] = str(self.statement.compile(dialect=dialect))
-        driver = (await connection.get_raw_connection()).driver_connection
-        row = await driver.fetchrow(sql, record_id)  # type: ignore[union-attr]
-        return None if row is None else dict(row)
+            row = result.mappings().first()
+        if row is None:
+            raise _missing(self.noun, record_id)
+        return dict(row)
 
 
 async def get_reference(

@@ -13,7 +13,6 @@ from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.config import Settings, SettingsDep
 from app.db import RecordMixin, SessionDep
-from app.errors import NotFound
 from app.fields import IdPath
 from app.records import (
     IfMatch,
@@ -66,17 +65,14 @@ def add_record_routes(
         await respond(session, response, record)
         return created(request, response, record, entity)
 
-    point_read = PointRead(model)
+    point_read = PointRead(model, noun)
 
     async def read_one(record_id: IdPath, session: SessionDep, response: Response) -> Any:
         if present is not None:  # the read model needs more than the row: load the record
             return await respond(
                 session, response, await get_record(session, model, record_id, noun)
             )
-        row = await point_read.fetch(session, record_id)
-        if row is None:
-            raise NotFound(f"{noun.capitalize()} {record_id} does not exist")
-        return set_etag(response, row)
+        return set_etag(response, await point_read.get(session, record_id))
 
     async def update_one(
         record_id: IdPath,

@@ -160,18 +160,14 @@ class Principals:
     async def _listen(self, engine: AsyncEngine) -> None:
         delay = self.RETRY_MIN
         while True:
-            try:
+            try:  # _listen_once stops caching however it ends
                 await self._listen_once(engine)
                 logger.warning("lost the connection that listens for user changes; reconnecting")
                 delay = self.RETRY_MIN
-            except asyncio.CancelledError:
-                self._stop_caching()
-                raise
-            except Exception as exc:  # any failure: stop trusting the cache, then retry
+            except Exception as exc:
                 logger.warning(
                     "not caching users: cannot listen for their changes (%s); retrying", exc
                 )
-            self._stop_caching()
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.RETRY_MAX)
 

@@ -7,9 +7,10 @@ from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import service as auth_service
 from app.auth.cache import Principal
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
+from app.records import get_record
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -26,6 +27,14 @@ async def current_user(
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+async def current_user_record(user: CurrentUser, session: SessionDep) -> User:
+    """The request's user as its database row, for the routes that show or change it."""
+    return await get_record(session, User, user.id, "user")
+
+
+CurrentUserRecord = Annotated[User, Depends(current_user_record)]
 
 
 def _require(*roles: Role):  # noqa: ANN202

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service as auth_service
-from app.auth.deps import Admin, CurrentUser
+from app.auth.deps import Admin, CurrentUserRecord
 from app.auth.models import User
 from app.auth.schemas import Token, UserCreate, UserRead, UserUpdate
 from app.db import SessionDep
@@ -29,8 +29,8 @@ async def login(
 
 
 @router.get("/users/me", response_model=UserRead)
-async def read_me(user: CurrentUser, session: SessionDep, response: Response) -> User:
-    return set_etag(response, await get_record(session, User, user.id, "user"))
+async def read_me(user: CurrentUserRecord, response: Response) -> User:
+    return set_etag(response, user)
 
 
 @router.get("/users", response_model=Page[UserRead])

@@ -1,11 +1,9 @@
 from fastapi import APIRouter, Request, Response
 
-from app.auth.deps import CurrentUser
-from app.auth.models import User
+from app.auth.deps import CurrentUserRecord
 from app.calendar import service as calendar_service
 from app.calendar.schemas import CalendarTokenRead
 from app.db import SessionDep
-from app.records import get_record
 
 router = APIRouter(tags=["calendar"])  # the user's calendar token (needs a bearer token)
 feed_router = APIRouter(tags=["calendar"])  # the .ics feed itself (its secret is the credential)
@@ -19,23 +17,19 @@ def _token_read(request: Request, token: str | None) -> CalendarTokenRead:
 
 
 @router.get("/users/me/calendar-token", response_model=CalendarTokenRead)
-async def read_calendar_token(
-    user: CurrentUser, session: SessionDep, request: Request
-) -> CalendarTokenRead:
+async def read_calendar_token(user: CurrentUserRecord, request: Request) -> CalendarTokenRead:
     """Your calendar feed's secret address (``token`` and ``url`` are null until you make
     one with POST)."""
-    record = await get_record(session, User, user.id, "user")
-    return _token_read(request, record.calendar_token)
+    return _token_read(request, user.calendar_token)
 
 
 @router.post("/users/me/calendar-token", response_model=CalendarTokenRead)
 async def rotate_calendar_token(
-    user: CurrentUser, session: SessionDep, request: Request
+    user: CurrentUserRecord, session: SessionDep, request: Request
 ) -> CalendarTokenRead:
     """Make your calendar feed's secret address, or replace it: the old address stops working
     at once (do this if it leaked)."""
-    record = await get_record(session, User, user.id, "user")
-    token = await calendar_service.rotate_token(session, record, actor=user.username)
+    token = await calendar_service.rotate_token(session, user, actor=user.username)
     return _token_read(request, token)
 
 
