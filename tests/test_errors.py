@@ -9,21 +9,10 @@ from sqlalchemy import text
 from app.config import Settings
 from app.main import create_app
 from tests.factories import make_city, make_contact
+from tests.problems import PROBLEM_JSON, assert_problem
 
-PROBLEM_JSON = "application/problem+json"
 UNREACHABLE_URL = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
 SECRET_SQL = "SELECT secret_column FROM no_such_table_xyz"
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body = response.json()
-    assert body["status"] == status
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def _client(app, **kwargs) -> httpx.AsyncClient:

@@ -2,8 +2,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_city, make_contact, make_interaction
-
-PROBLEM_JSON = "application/problem+json"
+from tests.problems import PROBLEM_JSON
 
 
 async def _entries(client, **params) -> list[dict]:

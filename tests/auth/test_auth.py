@@ -12,8 +12,8 @@ from tests.factories import (
     make_organization,
     make_partnership,
 )
+from tests.problems import PROBLEM_JSON
 
-PROBLEM_JSON = "application/problem+json"
 # The calendar feed's secret URL is its own credential (subscribed to by calendar apps).
 PUBLIC_PATHS = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/calendar/{token}.ics"}
 

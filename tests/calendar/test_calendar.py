@@ -10,8 +10,8 @@ from app.events.models import Event
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from app.invitations.models import Invitation, InvitationStatus
 from tests.factories import make_city, make_contact
+from tests.problems import PROBLEM_JSON
 
-PROBLEM_JSON = "application/problem+json"
 TOKEN_URL = "/api/v1/users/me/calendar-token"
 EDITOR_ID, VIEWER_ID = 2, 3
 

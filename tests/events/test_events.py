@@ -1,15 +1,8 @@
 from sqlalchemy import event as sa_event
 
 from tests.factories import make_city, make_contact, make_organization
-from tests.invitations.helpers import (
-    STATUSES,
-    assert_field_error,
-    assert_problem,
-    audit_entries,
-    invite,
-    listed,
-    make_event,
-)
+from tests.invitations.helpers import STATUSES, audit_entries, invite, listed, make_event
+from tests.problems import assert_field_error, assert_problem
 
 ZERO_COUNTS = dict.fromkeys(STATUSES, 0)
 

@@ -3,8 +3,8 @@ import pytest
 from app.db import utcnow
 from tests.exports.helpers import csv_rows, vcards, xlsx_rows
 from tests.factories import make_city, make_contact, make_organization
+from tests.problems import PROBLEM_JSON
 
-PROBLEM_JSON = "application/problem+json"
 URL = "/api/v1/contacts/export"
 HEADER = [
     "honorific",

@@ -10,8 +10,8 @@ from app.exports import formats
 from app.invitations.models import InvitationStatus
 from tests.exports.helpers import csv_rows, invite, make_event, xlsx_rows
 from tests.factories import make_city, make_contact, make_organization
+from tests.problems import PROBLEM_JSON
 
-PROBLEM_JSON = "application/problem+json"
 HEADER = [
     "honorific",
     "full_name",

@@ -8,7 +8,6 @@ import httpx
 from app.db import utcnow
 from app.events.models import Event
 
-PROBLEM_JSON = "application/problem+json"
 EDITOR_ID = 2
 VIEWER_ID = 3
 
@@ -63,8 +62,3 @@ async def audit_entries(client: httpx.AsyncClient, **params: Any) -> list[dict[s
     response = await client.get("/api/v1/audit", params={"limit": 200, **params})
     assert response.status_code == 200, response.text
     return response.json()["items"]
-
-
-def pointers(response: httpx.Response) -> set[str]:
-    assert response.headers["content-type"] == PROBLEM_JSON, response.text
-    return {e.get("pointer") for e in response.json().get("errors", [])}

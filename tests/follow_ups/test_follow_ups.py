@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 from tests.factories import make_city, make_contact, make_interaction, make_organization
 from tests.follow_ups.helpers import (
     EDITOR_ID,
-    PROBLEM_JSON,
     VIEWER_ID,
     audit_entries,
     follow_up_ids,
@@ -11,9 +10,9 @@ from tests.follow_ups.helpers import (
     make_event,
     make_follow_up,
     make_inactive_user,
-    pointers,
     today,
 )
+from tests.problems import PROBLEM_JSON, pointers
 
 
 def _recent(stamp: str) -> bool:

@@ -7,8 +7,8 @@ from tests.follow_ups.helpers import (
     follow_up_ids,
     list_follow_ups,
     make_inactive_user,
-    pointers,
 )
+from tests.problems import pointers
 
 MEETING = {"kind": "meeting", "occurred_on": "2025-02-10", "title": "Youth exchange talks"}
 

@@ -1,10 +1,6 @@
 from tests.factories import make_city, make_contact, make_interaction, make_organization
-
-PROBLEM_JSON = "application/problem+json"
-
-
-def _pointers(response) -> set[str]:
-    return {e.get("pointer") for e in response.json().get("errors", [])}
+from tests.problems import PROBLEM_JSON
+from tests.problems import pointers as _pointers
 
 
 async def _ids(client, **params) -> list[int]:

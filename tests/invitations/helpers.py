@@ -7,28 +7,12 @@ import httpx
 
 from app.db import utcnow
 
-PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
 STATUSES = ["planned", "sent", "accepted", "declined", "attended", "no_show", "cancelled"]
 
 
 def today(shift_days: int = 0) -> str:
     """The server's "today" (UTC), shifted, as an ISO date."""
     return (utcnow().date() + timedelta(days=shift_days)).isoformat()
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["type"] == PROBLEM_BASE + slug
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
-
-
-def assert_field_error(response: httpx.Response, field: str) -> dict[str, Any]:
-    body = assert_problem(response, 422, "validation-error")
-    assert [e.get("pointer") for e in body["errors"]] == [f"/{field}"], body
-    return body
 
 
 async def make_event(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:

@@ -11,15 +11,8 @@ from tests.factories import (
     make_organization,
     make_partnership,
 )
-from tests.invitations.helpers import (
-    assert_field_error,
-    assert_problem,
-    audit_entries,
-    invite,
-    listed,
-    make_event,
-    today,
-)
+from tests.invitations.helpers import audit_entries, invite, listed, make_event, today
+from tests.problems import assert_field_error, assert_problem
 
 
 async def bulk(client, event_id: int, **body):

@@ -1,15 +1,8 @@
 from datetime import datetime
 
 from tests.factories import make_contact
-from tests.invitations.helpers import (
-    STATUSES,
-    assert_field_error,
-    assert_problem,
-    audit_entries,
-    invite,
-    listed,
-    make_event,
-)
+from tests.invitations.helpers import STATUSES, audit_entries, invite, listed, make_event
+from tests.problems import assert_field_error, assert_problem
 
 # The moves the issue allows; every other one is refused.
 ALLOWED = {

@@ -1,13 +1,8 @@
 from datetime import datetime
 
 from tests.factories import make_contact
-from tests.invitations.helpers import (
-    assert_field_error,
-    assert_problem,
-    audit_entries,
-    invite,
-    make_event,
-)
+from tests.invitations.helpers import audit_entries, invite, make_event
+from tests.problems import assert_field_error, assert_problem
 
 
 async def mark_sent(client, event_id: int, **body):

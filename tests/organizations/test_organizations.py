@@ -1,23 +1,5 @@
 from tests.factories import make_city, make_organization
-
-PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
-
-
-def assert_problem(response, status: int, slug: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["type"] == PROBLEM_BASE + slug
-    assert body["status"] == status
-    assert body["title"]
-    assert body["detail"]
-    return body
-
-
-def assert_field_error(response, field: str) -> dict:
-    body = assert_problem(response, 422, "validation-error")
-    assert [e["pointer"] for e in body["errors"]] == [f"/{field}"]
-    return body
+from tests.problems import assert_field_error, assert_problem
 
 
 async def audit_changes(client, organization_id: int) -> list[dict]:

@@ -5,7 +5,8 @@ from typing import Any
 import httpx
 from sqlmodel import SQLModel
 
-PROBLEM_JSON = "application/problem+json"
+from tests.problems import PROBLEM_JSON
+
 BOM = "\ufeff"
 
 

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from app.db import utcnow
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from tests.factories import make_city, make_contact, make_interaction, make_partnership
-from tests.reports.helpers import BOM, PROBLEM_JSON, archive, insert, problem_parameters
+from tests.problems import PROBLEM_JSON
+from tests.reports.helpers import BOM, archive, insert, problem_parameters
 
 AS_OF = "2026-01-01"
 

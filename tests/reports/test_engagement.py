@@ -12,7 +12,8 @@ from tests.factories import (
     make_organization,
     make_partnership,
 )
-from tests.reports.helpers import BOM, PROBLEM_JSON, archive, insert, problem_parameters, report
+from tests.problems import PROBLEM_JSON
+from tests.reports.helpers import BOM, archive, insert, problem_parameters, report
 
 SENT = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
 NO_KINDS = {"sister_city": 0, "friendship_city": 0, "cooperation_agreement": 0}

@@ -1,6 +1,5 @@
 from tests.factories import make_city, make_contact, make_interaction, make_partnership
-
-PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
+from tests.problems import PROBLEM_BASE
 
 
 async def timeline(client, url: str, **params) -> dict:
