@@ -29,6 +29,7 @@ from app.invitations.routes import router as invitations_router
 from app.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.organizations.routes import router as organizations_router
 from app.partnerships.routes import router as partnerships_router
+from app.query_parameters import refuse_unknown_query_parameters
 from app.reports.routes import router as reports_router
 from app.search.routes import router as search_router
 from app.timeline.routes import router as timeline_router
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Partner-tracking CRM for a city government's international affairs desk: "
         "cities, partnerships, organizations, contacts and interactions.",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query_parameters)],
     )
     app.state.settings = settings
     app.state.database = Database(settings)

@@ -1,11 +1,25 @@
-"""List pages: typed paging parameters, sorting by a whitelisted field, and the page shape."""
+"""List pages: the query models lists are built from, sorting by a whitelisted field, and the
+page shape.
+
+A list takes its whole query string as one model, so FastAPI checks every parameter against
+it (a model that forbids extra fields sees all the parameters the route has no other use for):
+``class ContactListQuery(ContactFilters, ListQuery)`` with ``sort`` narrowed to the list's
+sortable fields by ``SortBy``. The filter part alone (``ContactFilters``) is what the service,
+the export and the CLI take."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
-from pydantic import BaseModel
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -24,7 +38,7 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
     @staticmethod
-    def build(items: Sequence[Any], total: int, params: "PageParams") -> dict[str, Any]:
+    def build(items: Sequence[Any], total: int, params: "PageQuery") -> dict[str, Any]:
         """A page as the route returns it: items stay as loaded (ORM records) and the route's
         ``response_model`` reads them, properties included."""
         return {
@@ -35,32 +49,73 @@ class Page(BaseModel, Generic[T]):
         }
 
 
-@dataclass(frozen=True)
-class PageParams:
-    limit: int = 50
-    offset: int = 0
-    sort: str | None = None
-    q: str | None = None
+class QueryModel(BaseModel):
+    """A query string, or a part of one: an unknown field is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _blank_is_none(value: Any) -> Any:
+    return value or None
+
+
+TextFilter = Annotated[
+    Annotated[str, Field(max_length=200)] | None,
+    BeforeValidator(_blank_is_none),
+    Field(description="Text filter"),
+]
+
+
+class RecordFilters(QueryModel):
+    """The filters every list of records has: a text filter and the archived ones too."""
+
+    q: TextFilter = None
     include_archived: bool = False
 
 
-# Dependencies are async so FastAPI runs them on the event loop, not in a worker thread.
-async def page_params(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    sort: Annotated[
-        str | None,
-        Query(max_length=64, description="A field name; prefix with - for descending"),
-    ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text filter")] = None,
-    include_archived: bool = False,
-) -> PageParams:
-    return PageParams(
-        limit=limit, offset=offset, sort=sort, q=q or None, include_archived=include_archived
-    )
+class PageQuery(QueryModel):
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size")] = 50
+    offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
 
 
-PageDep = Annotated[PageParams, Depends(page_params)]
+class ListQuery(PageQuery):
+    """Paging and sorting; a list narrows ``sort`` with ``SortBy(SORTABLE)``."""
+
+    sort: Annotated[str, Field(max_length=64)] | None = None
+
+
+class SortBy:
+    """``sort: Annotated[str, SortBy(SORTABLE)] | None = None``: one of the names of a list's
+    sortable fields, ascending, or with ``-`` before it for descending. The OpenAPI document
+    lists them as the parameter's enum; any other value is a 422 naming the choices."""
+
+    def __init__(self, sortable: Mapping[str, Any]) -> None:
+        self.fields = sorted(sortable)
+        self.choices = [form for name in self.fields for form in (name, f"-{name}")]
+        self._allowed = frozenset(self.choices)
+
+    def check(self, value: str) -> str:
+        if value not in self._allowed:
+            raise PydanticCustomError(
+                "sort_field",
+                "cannot sort by '{name}'; choose one of: {fields} (prefix with - for descending)",
+                {"name": value.lstrip("-"), "fields": ", ".join(self.fields)},
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.pop("maxLength", None)
+        json_schema["enum"] = self.choices
+        json_schema["description"] = "A field name; prefix with - for descending"
+        return json_schema
 
 
 def order_by_clause(
@@ -72,9 +127,9 @@ def order_by_clause(
     if not sort:
         return [*default, tiebreak]
     descending = sort.startswith("-")
-    name = sort.lstrip("-+")
+    name = sort.removeprefix("-")
     column = sortable.get(name)
-    if column is None:
+    if column is None:  # the query model checks this first; a caller in Python may not
         detail = f"cannot sort by '{name}'; choose one of: {', '.join(sorted(sortable))}"
         raise InvalidInput(detail, errors=[{"parameter": "sort", "in": "query", "detail": detail}])
     return [column.desc() if descending else column.asc(), tiebreak]
@@ -83,7 +138,7 @@ def order_by_clause(
 async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
-    params: PageParams,
+    params: ListQuery,
     *,
     sortable: Mapping[str, ColumnElement[Any]],
     default_order: Sequence[ColumnElement[Any]],

@@ -2,7 +2,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from app.fields import PositiveId
+from app.pagination import QueryModel
 
 
 class AuditAction(StrEnum):
@@ -33,3 +36,11 @@ class AuditEntryRead(BaseModel):
     entity: AuditEntity
     entity_id: int | None
     changes: dict[str, Any]
+
+
+class AuditFilters(QueryModel):
+    entity: AuditEntity | None = None
+    entity_id: PositiveId | None = None
+    actor: str | None = None
+    since: datetime | None = Field(None, description="At or after this time")
+    until: datetime | None = Field(None, description="Before this time")

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.audit.schemas import AuditAction, AuditEntity
-from app.pagination import PageParams, paginate
+from app.audit.schemas import AuditAction, AuditEntity, AuditFilters
+from app.pagination import ListQuery, paginate
+
+SORTABLE = {"occurred_at": AuditEntry.occurred_at, "id": AuditEntry.id}
 
 
 def _plain(value: Any) -> Any:
@@ -53,31 +55,24 @@ def record(
 
 
 async def list_entries(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    entity: AuditEntity | None = None,
-    entity_id: int | None = None,
-    actor: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    session: AsyncSession, page: ListQuery, filters: AuditFilters
 ) -> tuple[list[AuditEntry], int]:
     stmt = select(AuditEntry)
-    if entity is not None:
-        stmt = stmt.where(AuditEntry.entity == entity)
-    if entity_id is not None:
-        stmt = stmt.where(AuditEntry.entity_id == entity_id)
-    if actor is not None:
-        stmt = stmt.where(AuditEntry.actor == actor)
-    if since is not None:
-        stmt = stmt.where(AuditEntry.occurred_at >= since)
-    if until is not None:
-        stmt = stmt.where(AuditEntry.occurred_at < until)
+    if filters.entity is not None:
+        stmt = stmt.where(AuditEntry.entity == filters.entity)
+    if filters.entity_id is not None:
+        stmt = stmt.where(AuditEntry.entity_id == filters.entity_id)
+    if filters.actor is not None:
+        stmt = stmt.where(AuditEntry.actor == filters.actor)
+    if filters.since is not None:
+        stmt = stmt.where(AuditEntry.occurred_at >= filters.since)
+    if filters.until is not None:
+        stmt = stmt.where(AuditEntry.occurred_at < filters.until)
     return await paginate(
         session,
         stmt,
-        params,
-        sortable={"occurred_at": AuditEntry.occurred_at, "id": AuditEntry.id},
+        page,
+        sortable=SORTABLE,
         default_order=[AuditEntry.occurred_at.desc()],
         tiebreak=AuditEntry.id.desc(),
     )

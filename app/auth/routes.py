@@ -1,15 +1,15 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service as auth_service
 from app.auth.deps import Admin, CurrentUserRecord
 from app.auth.models import User
-from app.auth.schemas import Token, UserCreate, UserRead, UserUpdate
+from app.auth.schemas import Token, UserCreate, UserFilters, UserRead, UserUpdate
 from app.db import SessionDep
 from app.fields import IdPath
-from app.pagination import Page, PageDep
+from app.pagination import ListQuery, Page, SortBy
 from app.records import IfMatch, check_if_match, get_record, set_etag
 
 router = APIRouter(tags=["auth"])
@@ -33,10 +33,16 @@ async def read_me(user: CurrentUserRecord, response: Response) -> User:
     return set_etag(response, user)
 
 
+class UserListQuery(UserFilters, ListQuery):
+    sort: Annotated[str, SortBy(auth_service.USER_SORTABLE)] | None = None
+
+
 @router.get("/users", response_model=Page[UserRead])
-async def list_users(_: Admin, session: SessionDep, page: PageDep) -> dict[str, Any]:
-    items, total = await auth_service.list_users(session, page)
-    return Page.build(items, total, page)
+async def list_users(
+    _: Admin, session: SessionDep, query: Annotated[UserListQuery, Query()]
+) -> dict[str, Any]:
+    items, total = await auth_service.list_users(session, query, query)
+    return Page.build(items, total, query)
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)

@@ -4,6 +4,7 @@ from pydantic import BaseModel, StringConstraints
 
 from app.auth.models import Role
 from app.fields import InputModel, RecordRead
+from app.pagination import RecordFilters
 
 Username = Annotated[
     str,
@@ -40,3 +41,7 @@ class UserRead(RecordRead):
     full_name: str | None
     role: Role
     is_active: bool
+
+
+class UserFilters(RecordFilters):
+    """``q`` matches a part of the username."""

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.schemas import AuditEntity
 from app.auth.cache import Principal, Principals, VerifiedTokens
 from app.auth.models import Role, User
-from app.auth.schemas import UserCreate, UserUpdate
+from app.auth.schemas import UserCreate, UserFilters, UserUpdate
 from app.config import Settings
 from app.errors import Conflict, TooManyRequests, Unauthorized
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.records import changed_fields, conflict_with, create_record, reject_null, update_record
 
 ALGORITHM = "HS256"
@@ -124,17 +124,22 @@ async def principal_for_token(
     return principal
 
 
-async def list_users(session: AsyncSession, params: PageParams) -> tuple[list[User], int]:
+USER_SORTABLE = {"username": User.username, "role": User.role, "created_at": User.created_at}
+
+
+async def list_users(
+    session: AsyncSession, page: ListQuery, filters: UserFilters
+) -> tuple[list[User], int]:
     stmt = select(User)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(User.archived_at.is_(None))
-    if params.q:
-        stmt = stmt.where(User.username.contains(params.q.lower()))
+    if filters.q:
+        stmt = stmt.where(User.username.contains(filters.q.lower()))
     return await paginate(
         session,
         stmt,
-        params,
-        sortable={"username": User.username, "role": User.role, "created_at": User.created_at},
+        page,
+        sortable=USER_SORTABLE,
         default_order=[User.username],
         tiebreak=User.id,
     )

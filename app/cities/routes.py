@@ -5,27 +5,24 @@ from fastapi import APIRouter, Query
 from app.audit.schemas import AuditEntity
 from app.cities import service as cities_service
 from app.cities.models import City
-from app.cities.schemas import CityCreate, CityRead, CityUpdate
+from app.cities.schemas import CityCreate, CityFilters, CityRead, CityUpdate
 from app.db import SessionDep
-from app.fields import CountryCode
-from app.pagination import Page, PageDep
-from app.partnerships.models import PartnershipKind
+from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/cities", tags=["cities"])
 
 
+class CityListQuery(CityFilters, ListQuery):
+    sort: Annotated[str, SortBy(cities_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[CityRead])
 async def list_cities(
-    session: SessionDep,
-    page: PageDep,
-    country_code: Annotated[CountryCode | None, Query()] = None,
-    partnership_kind: PartnershipKind | None = None,
+    session: SessionDep, query: Annotated[CityListQuery, Query()]
 ) -> dict[str, Any]:
-    items, total = await cities_service.list_cities(
-        session, page, country_code=country_code, partnership_kind=partnership_kind
-    )
-    return Page.build(items, total, page)
+    items, total = await cities_service.list_cities(session, query, query)
+    return Page.build(items, total, query)
 
 
 add_record_routes(

@@ -3,6 +3,8 @@ from typing import Annotated
 from pydantic import Field
 
 from app.fields import CountryCode, InputModel, LongText, Name, NameList, RecordRead, ShortText
+from app.pagination import RecordFilters
+from app.partnerships.models import PartnershipKind
 
 Population = Annotated[int, Field(ge=0, le=100_000_000)]
 
@@ -32,3 +34,10 @@ class CityRead(RecordRead):
     region: str | None
     population: int | None
     notes: str | None
+
+
+class CityFilters(RecordFilters):
+    country_code: CountryCode | None = None
+    partnership_kind: PartnershipKind | None = Field(
+        None, description="Cities with a live partnership of this kind"
+    )

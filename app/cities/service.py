@@ -3,9 +3,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
-from app.cities.schemas import CityCreate, CityUpdate
-from app.pagination import PageParams, paginate
-from app.partnerships.models import Partnership, PartnershipKind
+from app.cities.schemas import CityCreate, CityFilters, CityUpdate
+from app.pagination import ListQuery, paginate
+from app.partnerships.models import Partnership
 from app.records import (
     changed_fields,
     create_record,
@@ -31,31 +31,27 @@ def _refresh_search(city: City) -> None:
 
 
 async def list_cities(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    country_code: str | None = None,
-    partnership_kind: PartnershipKind | None = None,
+    session: AsyncSession, page: ListQuery, filters: CityFilters
 ) -> tuple[list[City], int]:
     stmt = select(City)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(City.archived_at.is_(None))
-    if country_code:
-        stmt = stmt.where(City.country_code == country_code)
-    if partnership_kind:
+    if filters.country_code:
+        stmt = stmt.where(City.country_code == filters.country_code)
+    if filters.partnership_kind:
         stmt = stmt.where(
             exists().where(
                 Partnership.city_id == City.id,
-                Partnership.kind == partnership_kind,
+                Partnership.kind == filters.partnership_kind,
                 Partnership.archived_at.is_(None),
             )
         )
-    if params.q:
-        stmt = stmt.where(City.search_text.like(like_pattern(params.q, pairs=True), escape="\\"))
+    if filters.q:
+        stmt = stmt.where(City.search_text.like(like_pattern(filters.q, pairs=True), escape="\\"))
     return await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         default_order=[City.name_key],
         tiebreak=City.id,

@@ -5,35 +5,24 @@ from fastapi import APIRouter, Query
 from app.audit.schemas import AuditEntity
 from app.contacts import service as contacts_service
 from app.contacts.models import Contact
-from app.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
+from app.contacts.schemas import ContactCreate, ContactFilters, ContactRead, ContactUpdate
 from app.db import SessionDep
-from app.fields import CountryCode, IdQuery, Tag
-from app.pagination import Page, PageDep
+from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
 
+class ContactListQuery(ContactFilters, ListQuery):
+    sort: Annotated[str, SortBy(contacts_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[ContactRead])
 async def list_contacts(
-    session: SessionDep,
-    page: PageDep,
-    city_id: IdQuery = None,
-    organization_id: IdQuery = None,
-    tag: Annotated[Tag | None, Query()] = None,
-    is_active: bool | None = None,
-    country_code: Annotated[CountryCode | None, Query()] = None,
+    session: SessionDep, query: Annotated[ContactListQuery, Query()]
 ) -> dict[str, Any]:
-    items, total = await contacts_service.list_contacts(
-        session,
-        page,
-        city_id=city_id,
-        organization_id=organization_id,
-        tag=tag,
-        is_active=is_active,
-        country_code=country_code,
-    )
-    return Page.build(items, total, page)
+    items, total = await contacts_service.list_contacts(session, query, query)
+    return Page.build(items, total, query)
 
 
 add_record_routes(

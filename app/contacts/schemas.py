@@ -3,6 +3,7 @@ from typing import Annotated
 from pydantic import EmailStr, Field, StringConstraints
 
 from app.fields import (
+    CountryCode,
     InputModel,
     LanguageList,
     LongText,
@@ -11,8 +12,10 @@ from app.fields import (
     PositiveId,
     RecordRead,
     ShortText,
+    Tag,
     TagList,
 )
+from app.pagination import RecordFilters
 
 Honorific = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 Email = Annotated[EmailStr, Field(max_length=320)]
@@ -69,3 +72,13 @@ class ContactRead(RecordRead):
     source: str | None
     notes: str | None
     is_active: bool
+
+
+class ContactFilters(RecordFilters):
+    """The contacts a list, an export or ``crm export contacts`` selects."""
+
+    city_id: PositiveId | None = None
+    organization_id: PositiveId | None = None
+    tag: Tag | None = None
+    is_active: bool | None = None
+    country_code: CountryCode | None = Field(None, description="Contacts in a city of this country")

@@ -6,10 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.contacts.models import Contact
-from app.contacts.schemas import ContactCreate, ContactUpdate
+from app.contacts.schemas import ContactCreate, ContactFilters, ContactUpdate
 from app.db import json_list_contains
 from app.organizations.models import Organization
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.records import (
     changed_fields,
     conflict_with,
@@ -39,62 +39,37 @@ def _refresh_derived(contact: Contact) -> None:
     )
 
 
-def filtered_contacts(
-    session: AsyncSession,
-    *,
-    q: str | None = None,
-    include_archived: bool = False,
-    city_id: int | None = None,
-    organization_id: int | None = None,
-    tag: str | None = None,
-    is_active: bool | None = None,
-    country_code: str | None = None,
-) -> Select[tuple[Contact]]:
+def filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[tuple[Contact]]:
     """The contacts a list (or an export) with these filters shows, unordered."""
     stmt = select(Contact)
-    if not include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(Contact.archived_at.is_(None))
-    if city_id is not None:
-        stmt = stmt.where(Contact.city_id == city_id)
-    if organization_id is not None:
-        stmt = stmt.where(Contact.organization_id == organization_id)
-    if tag:
-        stmt = stmt.where(json_list_contains(session, Contact.tags, tag))
-    if is_active is not None:
-        stmt = stmt.where(Contact.is_active.is_(is_active))
-    if country_code:
+    if filters.city_id is not None:
+        stmt = stmt.where(Contact.city_id == filters.city_id)
+    if filters.organization_id is not None:
+        stmt = stmt.where(Contact.organization_id == filters.organization_id)
+    if filters.tag:
+        stmt = stmt.where(json_list_contains(session, Contact.tags, filters.tag))
+    if filters.is_active is not None:
+        stmt = stmt.where(Contact.is_active.is_(filters.is_active))
+    if filters.country_code:
         stmt = stmt.where(
-            Contact.city_id.in_(select(City.id).where(City.country_code == country_code))
+            Contact.city_id.in_(select(City.id).where(City.country_code == filters.country_code))
         )
-    if q:
-        stmt = stmt.where(Contact.search_text.like(like_pattern(q, pairs=True), escape="\\"))
+    if filters.q:
+        stmt = stmt.where(
+            Contact.search_text.like(like_pattern(filters.q, pairs=True), escape="\\")
+        )
     return stmt
 
 
 async def list_contacts(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    city_id: int | None = None,
-    organization_id: int | None = None,
-    tag: str | None = None,
-    is_active: bool | None = None,
-    country_code: str | None = None,
+    session: AsyncSession, page: ListQuery, filters: ContactFilters
 ) -> tuple[list[Contact], int]:
-    stmt = filtered_contacts(
-        session,
-        q=params.q,
-        include_archived=params.include_archived,
-        city_id=city_id,
-        organization_id=organization_id,
-        tag=tag,
-        is_active=is_active,
-        country_code=country_code,
-    )
     return await paginate(
         session,
-        stmt,
-        params,
+        filtered_contacts(session, filters),
+        page,
         sortable=SORTABLE,
         default_order=[Contact.name_key],
         tiebreak=Contact.id,

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -7,37 +6,24 @@ from app.audit.schemas import AuditEntity
 from app.db import SessionDep
 from app.events import service as events_service
 from app.events.models import Event
-from app.events.schemas import EventCreate, EventRead, EventUpdate
-from app.fields import IdQuery
-from app.pagination import Page, PageDep
+from app.events.schemas import EventCreate, EventFilters, EventRead, EventUpdate
+from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/events", tags=["events"])
 
 
+class EventListQuery(EventFilters, ListQuery):
+    sort: Annotated[str, SortBy(events_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[EventRead])
 async def list_events(
-    session: SessionDep,
-    page: PageDep,
-    city_id: IdQuery = None,
-    host_organization_id: IdQuery = None,
-    starts_after: Annotated[
-        date | None, Query(description="Starting strictly after this date (exclusive)")
-    ] = None,
-    starts_before: Annotated[
-        date | None, Query(description="Starting strictly before this date (exclusive)")
-    ] = None,
+    session: SessionDep, query: Annotated[EventListQuery, Query()]
 ) -> dict[str, Any]:
     """Events, the soonest first, each with its live invitations counted per status."""
-    items, total = await events_service.list_events(
-        session,
-        page,
-        city_id=city_id,
-        host_organization_id=host_organization_id,
-        starts_after=starts_after,
-        starts_before=starts_before,
-    )
-    return Page.build(items, total, page)
+    items, total = await events_service.list_events(session, query, query)
+    return Page.build(items, total, query)
 
 
 add_record_routes(

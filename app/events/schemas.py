@@ -7,6 +7,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from app.events.models import Event
 from app.fields import InputModel, LongText, Name, PositiveId, RecordRead, ShortText
+from app.pagination import RecordFilters
 
 EventUrl = Annotated[AnyHttpUrl, Field(max_length=500)]
 HostOrganizationId = Annotated[
@@ -79,3 +80,16 @@ class EventRead(RecordRead):
             # A route forgot to load them: fail loudly rather than show zeros.
             raise RuntimeError(f"invitation counts of event {data.id} were not loaded")
         return {**data.model_dump(), "invitation_counts": counts}
+
+
+class EventFilters(RecordFilters):
+    """``q`` matches a part of the name."""
+
+    city_id: PositiveId | None = None
+    host_organization_id: PositiveId | None = None
+    starts_after: date | None = Field(
+        None, description="Starting strictly after this date (exclusive)"
+    )
+    starts_before: date | None = Field(
+        None, description="Starting strictly before this date (exclusive)"
+    )

@@ -8,10 +8,15 @@ from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.errors import InvalidInput
 from app.events.models import Event
-from app.events.schemas import EventCreate, EventUpdate, attach_invitation_counts
+from app.events.schemas import (
+    EventCreate,
+    EventFilters,
+    EventUpdate,
+    attach_invitation_counts,
+)
 from app.invitations.models import Invitation, InvitationStatus
 from app.organizations.models import Organization
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.records import changed_fields, create_record, get_reference, reject_null, update_record
 from app.text import fold, like_pattern
 
@@ -75,31 +80,25 @@ async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> 
 
 
 async def list_events(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    city_id: int | None = None,
-    host_organization_id: int | None = None,
-    starts_after: date | None = None,
-    starts_before: date | None = None,
+    session: AsyncSession, page: ListQuery, filters: EventFilters
 ) -> tuple[list[Event], int]:
     stmt = select(Event)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(Event.archived_at.is_(None))
-    if city_id is not None:
-        stmt = stmt.where(Event.city_id == city_id)
-    if host_organization_id is not None:
-        stmt = stmt.where(Event.host_organization_id == host_organization_id)
-    if starts_after is not None:
-        stmt = stmt.where(Event.starts_on > starts_after)
-    if starts_before is not None:
-        stmt = stmt.where(Event.starts_on < starts_before)
-    if params.q:
-        stmt = stmt.where(Event.name_key.like(like_pattern(params.q), escape="\\"))
+    if filters.city_id is not None:
+        stmt = stmt.where(Event.city_id == filters.city_id)
+    if filters.host_organization_id is not None:
+        stmt = stmt.where(Event.host_organization_id == filters.host_organization_id)
+    if filters.starts_after is not None:
+        stmt = stmt.where(Event.starts_on > filters.starts_after)
+    if filters.starts_before is not None:
+        stmt = stmt.where(Event.starts_on < filters.starts_before)
+    if filters.q:
+        stmt = stmt.where(Event.name_key.like(like_pattern(filters.q), escape="\\"))
     events, total = await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         # Dated events first (both databases), the soonest first.
         default_order=[Event.starts_on.is_(None), Event.starts_on],

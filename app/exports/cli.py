@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import get_settings
+from app.contacts.schemas import ContactFilters
 from app.db import Database, utcnow
 from app.errors import AppError
 from app.exports import service as exports_service
-from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
+from app.exports.schemas import ExportFormat, TableFormat
 from app.invitations.models import InvitationStatus
 
 export_app = typer.Typer(help="Export invitation lists and contacts (CSV, XLSX, vCard).")

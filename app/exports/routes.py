@@ -8,9 +8,8 @@ from app.auth.deps import Editor
 from app.db import WriteSessionDep, utcnow
 from app.exports import formats
 from app.exports import service as exports_service
-from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
+from app.exports.schemas import ContactExportQuery, InvitationExportQuery
 from app.fields import IdPath
-from app.invitations.models import InvitationStatus
 
 # Included before the contacts and invitations routers, so /contacts/export is not taken
 # for a contact id.
@@ -53,8 +52,7 @@ async def export_invitations(
     session: WriteSessionDep,
     user: Editor,
     engine: ReadEngine,
-    export_format: Annotated[TableFormat, Query(alias="format")] = TableFormat.csv,
-    status: InvitationStatus | None = None,
+    query: Annotated[InvitationExportQuery, Query()],
 ) -> StreamingResponse:
     """The event's live invitations as CSV (UTF-8 with BOM, for Excel) or XLSX, one row per
     invitation, ordered by name (editors and admins; the export is audited)."""
@@ -62,8 +60,8 @@ async def export_invitations(
         session,
         engine=engine,
         event_id=event_id,
-        format=export_format,
-        status=status,
+        format=query.format,
+        status=query.status,
         actor=user.username,
     )
     return _send(export)
@@ -80,16 +78,15 @@ async def export_contacts(
     session: WriteSessionDep,
     user: Editor,
     engine: ReadEngine,
-    filters: Annotated[ContactFilters, Query()],
-    export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.csv,
+    query: Annotated[ContactExportQuery, Query()],
 ) -> StreamingResponse:
     """The contacts the list's filters select, as CSV, XLSX or vCard 3.0 (editors and admins;
     the export is audited)."""
     export = await exports_service.export_contacts(
         session,
         engine=engine,
-        format=export_format,
-        filters=filters,
+        format=query.format,
+        filters=query.filters,
         today=utcnow().date(),
         actor=user.username,
     )

@@ -1,9 +1,10 @@
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from app.fields import CountryCode, PositiveId, Tag
+from app.contacts.schemas import ContactFilters
+from app.invitations.models import InvitationStatus
+from app.pagination import QueryModel
 
 
 class ExportFormat(StrEnum):
@@ -19,15 +20,16 @@ class TableFormat(StrEnum):
     xlsx = "xlsx"
 
 
-class ContactFilters(BaseModel):
-    """The contacts list's filters, shared by the export's query string and the CLI."""
+class ContactExportQuery(ContactFilters):
+    """The export's query string: the contacts list's filters and the file format."""
 
-    model_config = ConfigDict(frozen=True)
+    format: ExportFormat = ExportFormat.csv
 
-    city_id: PositiveId | None = None
-    organization_id: PositiveId | None = None
-    tag: Tag | None = None
-    is_active: bool | None = None
-    country_code: CountryCode | None = None
-    q: Annotated[str | None, Field(max_length=200, description="Text filter")] = None
-    include_archived: bool = False
+    @property
+    def filters(self) -> ContactFilters:
+        return ContactFilters.model_construct(**self.model_dump(exclude={"format"}))
+
+
+class InvitationExportQuery(QueryModel):
+    format: TableFormat = TableFormat.csv
+    status: InvitationStatus | None = Field(None, description="Only the invitations in this status")

@@ -24,11 +24,12 @@ from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.contacts import service as contacts_service
 from app.contacts.models import Contact
+from app.contacts.schemas import ContactFilters
 from app.db import dialect_name
 from app.errors import InvalidInput
 from app.events.models import Event
 from app.exports import formats
-from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
+from app.exports.schemas import ExportFormat, TableFormat
 from app.invitations.models import Invitation, InvitationStatus
 from app.organizations.models import Organization
 from app.records import get_record
@@ -332,7 +333,7 @@ async def export_invitations(
 
 
 def _filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[Any]:
-    return contacts_service.filtered_contacts(session, **filters.model_dump())
+    return contacts_service.filtered_contacts(session, filters)
 
 
 def contact_rows(

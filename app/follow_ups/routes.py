@@ -1,66 +1,35 @@
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
 from app.db import SessionDep
-from app.fields import IdQuery
 from app.follow_ups import service as follow_ups_service
-from app.follow_ups.models import FollowUp, FollowUpStatus
-from app.follow_ups.schemas import FollowUpCreate, FollowUpRead, FollowUpUpdate
-from app.pagination import Page, PageDep
+from app.follow_ups.models import FollowUp
+from app.follow_ups.schemas import (
+    FollowUpCreate,
+    FollowUpFilters,
+    FollowUpRead,
+    FollowUpUpdate,
+)
+from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/follow-ups", tags=["follow-ups"])
 
 
+class FollowUpListQuery(FollowUpFilters, ListQuery):
+    sort: Annotated[str, SortBy(follow_ups_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[FollowUpRead])
 async def list_follow_ups(
-    session: SessionDep,
-    page: PageDep,
-    status: FollowUpStatus | None = None,
-    assignee_id: IdQuery = None,
-    due_before: Annotated[
-        date | None,
-        Query(description="Due strictly before this date (exclusive: the date itself is not)"),
-    ] = None,
-    due_after: Annotated[
-        date | None,
-        Query(description="Due strictly after this date (exclusive: the date itself is not)"),
-    ] = None,
-    overdue: Annotated[
-        bool | None,
-        Query(
-            description="true: open and due before today (UTC); "
-            "false: every follow-up that is not overdue"
-        ),
-    ] = None,
-    contact_id: IdQuery = None,
-    city_id: IdQuery = None,
-    organization_id: IdQuery = None,
-    interaction_id: IdQuery = None,
-    event_id: IdQuery = None,
+    session: SessionDep, query: Annotated[FollowUpListQuery, Query()]
 ) -> dict[str, Any]:
     """Follow-ups, soonest due first (sort by due_on, status, created_at, title or id); ``q``
     matches a part of the title, ignoring case."""
-    items, total = await follow_ups_service.list_follow_ups(
-        session,
-        page,
-        status=status,
-        assignee_id=assignee_id,
-        due_before=due_before,
-        due_after=due_after,
-        overdue=overdue,
-        links={
-            "contact_id": contact_id,
-            "city_id": city_id,
-            "organization_id": organization_id,
-            "interaction_id": interaction_id,
-            "event_id": event_id,
-        },
-    )
-    return Page.build(items, total, page)
+    items, total = await follow_ups_service.list_follow_ups(session, query, query)
+    return Page.build(items, total, query)
 
 
 add_record_routes(

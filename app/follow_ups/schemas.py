@@ -1,8 +1,11 @@
 from datetime import date, datetime
 
+from pydantic import Field
+
 from app.fields import InputModel, LongText, PositiveId, RecordRead
 from app.follow_ups.models import FollowUpStatus
 from app.interactions.schemas import Title
+from app.pagination import RecordFilters
 
 
 class FollowUpCreate(InputModel):
@@ -45,3 +48,26 @@ class FollowUpRead(RecordRead):
     event_id: int | None
     notes: str | None
     completed_at: datetime | None
+
+
+class FollowUpFilters(RecordFilters):
+    """``q`` matches a part of the title, ignoring case."""
+
+    status: FollowUpStatus | None = None
+    assignee_id: PositiveId | None = None
+    due_before: date | None = Field(
+        None, description="Due strictly before this date (exclusive: the date itself is not)"
+    )
+    due_after: date | None = Field(
+        None, description="Due strictly after this date (exclusive: the date itself is not)"
+    )
+    overdue: bool | None = Field(
+        None,
+        description="true: open and due before today (UTC); "
+        "false: every follow-up that is not overdue",
+    )
+    contact_id: PositiveId | None = None
+    city_id: PositiveId | None = None
+    organization_id: PositiveId | None = None
+    interaction_id: PositiveId | None = None
+    event_id: PositiveId | None = None

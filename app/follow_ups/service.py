@@ -14,10 +14,10 @@ from app.db import RecordMixin, utcnow
 from app.errors import InvalidInput
 from app.events.models import Event
 from app.follow_ups.models import FollowUp, FollowUpStatus
-from app.follow_ups.schemas import FollowUpCreate, FollowUpUpdate
+from app.follow_ups.schemas import FollowUpCreate, FollowUpFilters, FollowUpUpdate
 from app.interactions.models import Interaction
 from app.organizations.models import Organization
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.records import (
     changed_fields,
     create_record,
@@ -49,30 +49,23 @@ def _is_overdue(today: date) -> Any:
 
 
 async def list_follow_ups(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    status: FollowUpStatus | None = None,
-    assignee_id: int | None = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
-    overdue: bool | None = None,
-    links: dict[str, int | None] | None = None,
+    session: AsyncSession, page: ListQuery, filters: FollowUpFilters
 ) -> tuple[list[FollowUp], int]:
     """``due_before`` and ``due_after`` are exclusive; ``overdue`` means open and due before
     today (``overdue=false``: everything else)."""
+    due_before, due_after, overdue = filters.due_before, filters.due_after, filters.overdue
     if due_before is not None and due_after is not None and due_before <= due_after:
         detail = "due_before must be later than due_after (both are exclusive)"
         raise InvalidInput(
             detail, errors=[{"parameter": "due_before", "in": "query", "detail": detail}]
         )
     stmt = select(FollowUp)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(FollowUp.archived_at.is_(None))
-    if status is not None:
-        stmt = stmt.where(FollowUp.status == status)
-    if assignee_id is not None:
-        stmt = stmt.where(FollowUp.assignee_id == assignee_id)
+    if filters.status is not None:
+        stmt = stmt.where(FollowUp.status == filters.status)
+    if filters.assignee_id is not None:
+        stmt = stmt.where(FollowUp.assignee_id == filters.assignee_id)
     if due_before is not None:
         stmt = stmt.where(FollowUp.due_on < due_before)
     if due_after is not None:
@@ -80,16 +73,16 @@ async def list_follow_ups(
     if overdue is not None:
         condition = _is_overdue(utcnow().date())
         stmt = stmt.where(condition if overdue else not_(condition))
-    for field, value in (links or {}).items():
-        if value is not None:
+    for field in LINKS:
+        if (value := getattr(filters, field)) is not None:
             stmt = stmt.where(getattr(FollowUp, field) == value)
-    if params.q:
-        term = params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if filters.q:
+        term = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(FollowUp.title.ilike(f"%{term}%", escape="\\"))
     return await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         default_order=[FollowUp.due_on.asc()],
         tiebreak=FollowUp.id.asc(),

@@ -1,42 +1,33 @@
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
 from app.db import SessionDep
-from app.fields import IdQuery
 from app.interactions import service as interactions_service
-from app.interactions.models import Interaction, InteractionKind
-from app.interactions.schemas import InteractionCreate, InteractionRead, InteractionUpdate
-from app.pagination import Page, PageDep
+from app.interactions.models import Interaction
+from app.interactions.schemas import (
+    InteractionCreate,
+    InteractionFilters,
+    InteractionRead,
+    InteractionUpdate,
+)
+from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/interactions", tags=["interactions"])
 
 
+class InteractionListQuery(InteractionFilters, ListQuery):
+    sort: Annotated[str, SortBy(interactions_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[InteractionRead])
 async def list_interactions(
-    session: SessionDep,
-    page: PageDep,
-    city_id: IdQuery = None,
-    contact_id: IdQuery = None,
-    organization_id: IdQuery = None,
-    kind: InteractionKind | None = None,
-    occurred_from: date | None = None,
-    occurred_to: date | None = None,
+    session: SessionDep, query: Annotated[InteractionListQuery, Query()]
 ) -> dict[str, Any]:
-    items, total = await interactions_service.list_interactions(
-        session,
-        page,
-        city_id=city_id,
-        contact_id=contact_id,
-        organization_id=organization_id,
-        kind=kind,
-        occurred_from=occurred_from,
-        occurred_to=occurred_to,
-    )
-    return Page.build(items, total, page)
+    items, total = await interactions_service.list_interactions(session, query, query)
+    return Page.build(items, total, query)
 
 
 add_record_routes(

@@ -5,6 +5,7 @@ from pydantic import Field, StringConstraints
 
 from app.fields import IdList, InputModel, PositiveId, RecordRead, ShortText, TagList
 from app.interactions.models import InteractionKind
+from app.pagination import RecordFilters
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Summary = Annotated[str, StringConstraints(max_length=20_000)]
@@ -60,3 +61,14 @@ class InteractionRead(RecordRead):
     city_ids: list[int]
     organization_ids: list[int]
     tags: list[str]
+
+
+class InteractionFilters(RecordFilters):
+    """``q`` matches the title or the place."""
+
+    city_id: PositiveId | None = None
+    contact_id: PositiveId | None = None
+    organization_id: PositiveId | None = None
+    kind: InteractionKind | None = None
+    occurred_from: date | None = Field(None, description="On or after this date (inclusive)")
+    occurred_to: date | None = Field(None, description="On or before this date (inclusive)")

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, select
@@ -14,12 +13,16 @@ from app.interactions.models import (
     Interaction,
     InteractionCity,
     InteractionContact,
-    InteractionKind,
     InteractionOrganization,
 )
-from app.interactions.schemas import FollowUpDraft, InteractionCreate, InteractionUpdate
+from app.interactions.schemas import (
+    FollowUpDraft,
+    InteractionCreate,
+    InteractionFilters,
+    InteractionUpdate,
+)
 from app.organizations.models import Organization
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.records import changed_fields, create_record, get_references, reject_null, update_record
 from app.text import like_pattern, search_text
 
@@ -39,56 +42,50 @@ def _refresh_search(interaction: Interaction) -> None:
 
 
 async def list_interactions(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    city_id: int | None = None,
-    contact_id: int | None = None,
-    organization_id: int | None = None,
-    kind: InteractionKind | None = None,
-    occurred_from: date | None = None,
-    occurred_to: date | None = None,
+    session: AsyncSession, page: ListQuery, filters: InteractionFilters
 ) -> tuple[list[Interaction], int]:
+    occurred_from, occurred_to = filters.occurred_from, filters.occurred_to
     if occurred_from and occurred_to and occurred_to < occurred_from:
         detail = "occurred_to is before occurred_from"
         raise InvalidInput(
             detail, errors=[{"parameter": "occurred_to", "in": "query", "detail": detail}]
         )
     stmt = select(Interaction)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(Interaction.archived_at.is_(None))
-    if city_id is not None:
+    if filters.city_id is not None:
         stmt = stmt.where(
             exists().where(
-                InteractionCity.interaction_id == Interaction.id, InteractionCity.city_id == city_id
+                InteractionCity.interaction_id == Interaction.id,
+                InteractionCity.city_id == filters.city_id,
             )
         )
-    if contact_id is not None:
+    if filters.contact_id is not None:
         stmt = stmt.where(
             exists().where(
                 InteractionContact.interaction_id == Interaction.id,
-                InteractionContact.contact_id == contact_id,
+                InteractionContact.contact_id == filters.contact_id,
             )
         )
-    if organization_id is not None:
+    if filters.organization_id is not None:
         stmt = stmt.where(
             exists().where(
                 InteractionOrganization.interaction_id == Interaction.id,
-                InteractionOrganization.organization_id == organization_id,
+                InteractionOrganization.organization_id == filters.organization_id,
             )
         )
-    if kind is not None:
-        stmt = stmt.where(Interaction.kind == kind)
+    if filters.kind is not None:
+        stmt = stmt.where(Interaction.kind == filters.kind)
     if occurred_from is not None:
         stmt = stmt.where(Interaction.occurred_on >= occurred_from)
     if occurred_to is not None:
         stmt = stmt.where(Interaction.occurred_on <= occurred_to)
-    if params.q:
-        stmt = stmt.where(Interaction.search_text.like(like_pattern(params.q), escape="\\"))
+    if filters.q:
+        stmt = stmt.where(Interaction.search_text.like(like_pattern(filters.q), escape="\\"))
     return await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         default_order=[Interaction.occurred_on.desc()],
         tiebreak=Interaction.id.desc(),

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -8,19 +7,21 @@ from app.auth.deps import Editor
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.events.models import Event
-from app.fields import IdPath, IdQuery
+from app.fields import IdPath
 from app.invitations import service as invitations_service
-from app.invitations.models import Invitation, InvitationStatus
+from app.invitations.models import Invitation
 from app.invitations.schemas import (
     BulkInvite,
     BulkInviteReport,
+    EventInvitationFilters,
     InvitationCreate,
+    InvitationFilters,
     InvitationRead,
     InvitationUpdate,
     MarkSent,
     MarkSentReport,
 )
-from app.pagination import Page, PageDep
+from app.pagination import ListQuery, Page, SortBy
 from app.records import IfMatch, check_if_match, set_etag
 
 # Paths under /events/{event_id}/invitations, plus the list across events. The exports
@@ -29,13 +30,6 @@ router = APIRouter(tags=["invitations"])
 
 EVENT_INVITATIONS = "/events/{event_id}/invitations"
 ONE = EVENT_INVITATIONS + "/{invitation_id}"
-
-SendOnBefore = Annotated[
-    date | None, Query(description="To go out strictly before this date (exclusive)")
-]
-SendOnAfter = Annotated[
-    date | None, Query(description="To go out strictly after this date (exclusive)")
-]
 
 
 async def _event(event_id: IdPath, session: SessionDep) -> Event:
@@ -60,52 +54,42 @@ async def _answer(
     return await invitations_service.present_one(session, invitation)
 
 
+class InvitationListQuery(InvitationFilters, ListQuery):
+    sort: Annotated[str, SortBy(invitations_service.SORTABLE)] | None = None
+
+
+class EventInvitationListQuery(EventInvitationFilters, ListQuery):
+    sort: Annotated[str, SortBy(invitations_service.SORTABLE)] | None = None
+
+
 @router.get("/invitations", response_model=Page[InvitationRead])
 async def list_all_invitations(
-    session: SessionDep,
-    page: PageDep,
-    status: InvitationStatus | None = None,
-    send_on_before: SendOnBefore = None,
-    send_on_after: SendOnAfter = None,
-    event_id: IdQuery = None,
-    contact_id: IdQuery = None,
+    session: SessionDep, query: Annotated[InvitationListQuery, Query()]
 ) -> dict[str, Any]:
     """Invitations across events (e.g. ``status=planned&send_on_before=…``: what goes out
     this week), the soonest first. Invitations to archived events are left out unless
     ``include_archived``; ``q`` matches the contact's name."""
     items, total = await invitations_service.list_invitations(
         session,
-        page,
-        event_id=event_id,
-        contact_id=contact_id,
-        status=status,
-        send_on_before=send_on_before,
-        send_on_after=send_on_after,
+        query,
+        query,
+        event_id=query.event_id,
+        contact_id=query.contact_id,
         live_events_only=True,
     )
-    return Page.build(items, total, page)
+    return Page.build(items, total, query)
 
 
 @router.get(EVENT_INVITATIONS, response_model=Page[InvitationRead])
 async def list_event_invitations(
-    event: EventDep,
-    session: SessionDep,
-    page: PageDep,
-    status: InvitationStatus | None = None,
-    send_on_before: SendOnBefore = None,
-    send_on_after: SendOnAfter = None,
+    event: EventDep, session: SessionDep, query: Annotated[EventInvitationListQuery, Query()]
 ) -> dict[str, Any]:
     """The event's invitations, the soonest to go out first, then by name; ``q`` matches the
     contact's name."""
     items, total = await invitations_service.list_invitations(
-        session,
-        page,
-        event_id=event.id,
-        status=status,
-        send_on_before=send_on_before,
-        send_on_after=send_on_after,
+        session, query, query, event_id=event.id
     )
-    return Page.build(items, total, page)
+    return Page.build(items, total, query)
 
 
 @router.post(EVENT_INVITATIONS, response_model=InvitationRead, status_code=status.HTTP_201_CREATED)

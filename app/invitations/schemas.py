@@ -5,6 +5,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from app.fields import CountryCode, InputModel, LongText, PositiveId, RecordRead, Tag
 from app.invitations.models import InvitationStatus
+from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind
 
 T = TypeVar("T")
@@ -151,3 +152,22 @@ class MarkSentReport(BaseModel):
     marked: int
     invitation_ids: list[int]
     sent_at: datetime
+
+
+class EventInvitationFilters(RecordFilters):
+    """An event's invitation list; ``q`` matches the contact's name (or e-mail address)."""
+
+    status: InvitationStatus | None = None
+    send_on_before: date | None = Field(
+        None, description="To go out strictly before this date (exclusive)"
+    )
+    send_on_after: date | None = Field(
+        None, description="To go out strictly after this date (exclusive)"
+    )
+
+
+class InvitationFilters(EventInvitationFilters):
+    """Invitations across events."""
+
+    event_id: PositiveId | None = None
+    contact_id: PositiveId | None = None

@@ -16,9 +16,15 @@ from app.db import json_list_contains, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
-from app.invitations.schemas import BulkInvite, InvitationCreate, InvitationUpdate, MarkSent
+from app.invitations.schemas import (
+    BulkInvite,
+    EventInvitationFilters,
+    InvitationCreate,
+    InvitationUpdate,
+    MarkSent,
+)
 from app.organizations.models import Organization, OrganizationMember
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.partnerships.models import Partnership, PartnershipStatus
 from app.records import (
     archive_record,
@@ -143,19 +149,17 @@ async def present_one(session: AsyncSession, invitation: Invitation) -> dict[str
 
 async def list_invitations(
     session: AsyncSession,
-    params: PageParams,
+    page: ListQuery,
+    filters: EventInvitationFilters,
     *,
     event_id: int | None = None,
     contact_id: int | None = None,
-    status: InvitationStatus | None = None,
-    send_on_before: date | None = None,
-    send_on_after: date | None = None,
     live_events_only: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
     """Invitations, the soonest to go out first, then by the contact's name. ``q`` matches
     the contact's name (or e-mail address)."""
     stmt = select(Invitation).join(Contact, Contact.id == Invitation.contact_id)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(Invitation.archived_at.is_(None))
         if live_events_only:
             stmt = stmt.join(Event, Event.id == Invitation.event_id).where(
@@ -165,18 +169,18 @@ async def list_invitations(
         stmt = stmt.where(Invitation.event_id == event_id)
     if contact_id is not None:
         stmt = stmt.where(Invitation.contact_id == contact_id)
-    if status is not None:
-        stmt = stmt.where(Invitation.status == status)
-    if send_on_before is not None:
-        stmt = stmt.where(Invitation.send_on < send_on_before)
-    if send_on_after is not None:
-        stmt = stmt.where(Invitation.send_on > send_on_after)
-    if params.q:
-        stmt = stmt.where(Contact.search_text.like(like_pattern(params.q), escape="\\"))
+    if filters.status is not None:
+        stmt = stmt.where(Invitation.status == filters.status)
+    if filters.send_on_before is not None:
+        stmt = stmt.where(Invitation.send_on < filters.send_on_before)
+    if filters.send_on_after is not None:
+        stmt = stmt.where(Invitation.send_on > filters.send_on_after)
+    if filters.q:
+        stmt = stmt.where(Contact.search_text.like(like_pattern(filters.q), escape="\\"))
     invitations, total = await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         default_order=[Invitation.send_on.is_(None), Invitation.send_on, Contact.name_key],
         tiebreak=Invitation.id,

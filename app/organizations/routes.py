@@ -1,38 +1,38 @@
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.db import SessionDep
 from app.fields import IdPath
 from app.organizations import service as organizations_service
-from app.organizations.models import HomeMembership, Organization, OrganizationKind
+from app.organizations.models import Organization
 from app.organizations.schemas import (
     MemberCreate,
     MemberRead,
     OrganizationCreate,
+    OrganizationFilters,
     OrganizationRead,
     OrganizationUpdate,
 )
-from app.pagination import Page, PageDep
+from app.pagination import ListQuery, Page, SortBy
 from app.records import get_record
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 
 
+class OrganizationListQuery(OrganizationFilters, ListQuery):
+    sort: Annotated[str, SortBy(organizations_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[OrganizationRead])
 async def list_organizations(
-    session: SessionDep,
-    page: PageDep,
-    kind: OrganizationKind | None = None,
-    home_membership: HomeMembership | None = None,
+    session: SessionDep, query: Annotated[OrganizationListQuery, Query()]
 ) -> dict[str, Any]:
-    items, total = await organizations_service.list_organizations(
-        session, page, kind=kind, home_membership=home_membership
-    )
-    return Page.build(items, total, page)
+    items, total = await organizations_service.list_organizations(session, query, query)
+    return Page.build(items, total, query)
 
 
 @router.get("/{record_id}/members", response_model=list[MemberRead])

@@ -5,6 +5,7 @@ from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
 from app.fields import InputModel, LongText, Name, PositiveId, RecordRead
 from app.organizations.models import HomeMembership, OrganizationKind
+from app.pagination import RecordFilters
 
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Website = Annotated[AnyHttpUrl, Field(max_length=500)]
@@ -54,3 +55,8 @@ class MemberRead(BaseModel):
     city_name: str
     country_code: str | None
     since: date | None
+
+
+class OrganizationFilters(RecordFilters):
+    kind: OrganizationKind | None = None
+    home_membership: HomeMembership | None = None

@@ -7,14 +7,14 @@ from app.audit import service as audit_service
 from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.errors import Conflict, NotFound
-from app.organizations.models import (
-    HomeMembership,
-    Organization,
-    OrganizationKind,
-    OrganizationMember,
+from app.organizations.models import Organization, OrganizationMember
+from app.organizations.schemas import (
+    MemberCreate,
+    OrganizationCreate,
+    OrganizationFilters,
+    OrganizationUpdate,
 )
-from app.organizations.schemas import MemberCreate, OrganizationCreate, OrganizationUpdate
-from app.pagination import PageParams, paginate
+from app.pagination import ListQuery, paginate
 from app.records import changed_fields, create_record, get_reference, reject_null, update_record
 from app.text import fold, like_pattern, search_text
 
@@ -40,27 +40,23 @@ def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def list_organizations(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    kind: OrganizationKind | None = None,
-    home_membership: HomeMembership | None = None,
+    session: AsyncSession, page: ListQuery, filters: OrganizationFilters
 ) -> tuple[list[Organization], int]:
     stmt = select(Organization)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(Organization.archived_at.is_(None))
-    if kind is not None:
-        stmt = stmt.where(Organization.kind == kind)
-    if home_membership is not None:
-        stmt = stmt.where(Organization.home_membership == home_membership)
-    if params.q:
+    if filters.kind is not None:
+        stmt = stmt.where(Organization.kind == filters.kind)
+    if filters.home_membership is not None:
+        stmt = stmt.where(Organization.home_membership == filters.home_membership)
+    if filters.q:
         stmt = stmt.where(
-            Organization.search_text.like(like_pattern(params.q, pairs=True), escape="\\")
+            Organization.search_text.like(like_pattern(filters.q, pairs=True), escape="\\")
         )
     return await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         default_order=[Organization.name_key],
         tiebreak=Organization.id,

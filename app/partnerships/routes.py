@@ -1,31 +1,33 @@
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
 from app.db import SessionDep
-from app.fields import IdQuery
-from app.pagination import Page, PageDep
+from app.pagination import ListQuery, Page, SortBy
 from app.partnerships import service as partnerships_service
-from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
-from app.partnerships.schemas import PartnershipCreate, PartnershipRead, PartnershipUpdate
+from app.partnerships.models import Partnership
+from app.partnerships.schemas import (
+    PartnershipCreate,
+    PartnershipFilters,
+    PartnershipRead,
+    PartnershipUpdate,
+)
 from app.routing import add_record_routes
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"])
 
 
+class PartnershipListQuery(PartnershipFilters, ListQuery):
+    sort: Annotated[str, SortBy(partnerships_service.SORTABLE)] | None = None
+
+
 @router.get("", response_model=Page[PartnershipRead])
 async def list_partnerships(
-    session: SessionDep,
-    page: PageDep,
-    city_id: IdQuery = None,
-    kind: PartnershipKind | None = None,
-    status: PartnershipStatus | None = None,
+    session: SessionDep, query: Annotated[PartnershipListQuery, Query()]
 ) -> dict[str, Any]:
-    items, total = await partnerships_service.list_partnerships(
-        session, page, city_id=city_id, kind=kind, status=status
-    )
-    return Page.build(items, total, page)
+    items, total = await partnerships_service.list_partnerships(session, query, query)
+    return Page.build(items, total, query)
 
 
 add_record_routes(

@@ -1,6 +1,7 @@
 from datetime import date
 
 from app.fields import InputModel, LongText, PositiveId, RecordRead
+from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind, PartnershipStatus
 
 
@@ -26,3 +27,11 @@ class PartnershipRead(RecordRead):
     signed_on: date | None
     status: PartnershipStatus
     notes: str | None
+
+
+class PartnershipFilters(RecordFilters):
+    """``q`` matches the partner city's names."""
+
+    city_id: PositiveId | None = None
+    kind: PartnershipKind | None = None
+    status: PartnershipStatus | None = None

@@ -4,9 +4,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.errors import InvalidInput
-from app.pagination import PageParams, paginate
-from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
-from app.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from app.pagination import ListQuery, paginate
+from app.partnerships.models import Partnership
+from app.partnerships.schemas import PartnershipCreate, PartnershipFilters, PartnershipUpdate
 from app.records import changed_fields, create_record, get_reference, reject_null, update_record
 from app.text import fold, like_pattern
 
@@ -21,30 +21,25 @@ SORTABLE = {
 
 
 async def list_partnerships(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    city_id: int | None = None,
-    kind: PartnershipKind | None = None,
-    status: PartnershipStatus | None = None,
+    session: AsyncSession, page: ListQuery, filters: PartnershipFilters
 ) -> tuple[list[Partnership], int]:
     stmt = select(Partnership)
-    if not params.include_archived:
+    if not filters.include_archived:
         stmt = stmt.where(Partnership.archived_at.is_(None))
-    if city_id is not None:
-        stmt = stmt.where(Partnership.city_id == city_id)
-    if kind is not None:
-        stmt = stmt.where(Partnership.kind == kind)
-    if status is not None:
-        stmt = stmt.where(Partnership.status == status)
-    if params.q:
+    if filters.city_id is not None:
+        stmt = stmt.where(Partnership.city_id == filters.city_id)
+    if filters.kind is not None:
+        stmt = stmt.where(Partnership.kind == filters.kind)
+    if filters.status is not None:
+        stmt = stmt.where(Partnership.status == filters.status)
+    if filters.q:
         stmt = stmt.join(City, City.id == Partnership.city_id).where(
-            City.search_text.like(like_pattern(params.q, pairs=True), escape="\\")
+            City.search_text.like(like_pattern(filters.q, pairs=True), escape="\\")
         )
     return await paginate(
         session,
         stmt,
-        params,
+        page,
         sortable=SORTABLE,
         default_order=[Partnership.signed_on.desc()],
         tiebreak=Partnership.id,

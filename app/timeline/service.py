@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import RecordMixin
 from app.follow_ups.models import FollowUp
 from app.interactions.models import Interaction, InteractionCity, InteractionContact
-from app.pagination import PageParams
+from app.pagination import PageQuery
 from app.partnerships.models import Partnership
 from app.timeline.schemas import FollowUpEntry, InteractionEntry, PartnershipSigned
 
@@ -69,7 +69,7 @@ def _follow_ups_of(column: Any, record_id: int) -> Source:
 
 
 async def _page(
-    session: AsyncSession, sources: list[Source], params: PageParams
+    session: AsyncSession, sources: list[Source], params: PageQuery
 ) -> tuple[list[Any], int]:
     """Each source gives its newest ``offset + limit`` rows; merging them gives the page.
     Newest first; on the same day by type, then the newest record first."""
@@ -123,7 +123,7 @@ async def _page(
 
 
 async def city_timeline(
-    session: AsyncSession, city_id: int, params: PageParams
+    session: AsyncSession, city_id: int, params: PageQuery
 ) -> tuple[list[Any], int]:
     sources = [
         _interactions_of(InteractionCity, InteractionCity.city_id, city_id),
@@ -134,7 +134,7 @@ async def city_timeline(
 
 
 async def contact_timeline(
-    session: AsyncSession, contact_id: int, params: PageParams
+    session: AsyncSession, contact_id: int, params: PageQuery
 ) -> tuple[list[Any], int]:
     sources = [
         _interactions_of(InteractionContact, InteractionContact.contact_id, contact_id),
