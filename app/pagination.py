@@ -70,7 +70,7 @@ class RecordFilters(QueryModel):
     """The filters every list of records has: a text filter and the archived ones too."""
 
     q: TextFilter = None
-    include_archived: bool = False
+    include_archived: bool = Field(False, description="Archived records too")
 
 
 class PageQuery(QueryModel):

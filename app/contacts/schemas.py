@@ -77,8 +77,12 @@ class ContactRead(RecordRead):
 class ContactFilters(RecordFilters):
     """The contacts a list, an export or ``crm export contacts`` selects."""
 
-    city_id: PositiveId | None = None
-    organization_id: PositiveId | None = None
-    tag: Tag | None = None
-    is_active: bool | None = None
-    country_code: CountryCode | None = Field(None, description="Contacts in a city of this country")
+    city_id: PositiveId | None = Field(None, description="Only contacts in this city")
+    organization_id: PositiveId | None = Field(
+        None, description="Only contacts of this organization"
+    )
+    tag: Tag | None = Field(None, description="Only contacts with this tag")
+    is_active: bool | None = Field(None, description="Only active (or inactive) contacts")
+    country_code: CountryCode | None = Field(
+        None, description="Only contacts in a city of this country (e.g. KR)"
+    )

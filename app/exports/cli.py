@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.cli_options import filter_options
 from app.config import get_settings
 from app.contacts.schemas import ContactFilters
 from app.db import Database, utcnow
@@ -102,47 +102,19 @@ def export_invitations(
 
 
 @export_app.command("contacts")
+@filter_options(
+    ContactFilters, names={"is_active": ["--active/--inactive"], "q": ["--query", "-q"]}
+)
 def export_contacts(
     output: Output,
+    filters: ContactFilters,
     export_format: Annotated[
         ExportFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx or vcf (default: the output's extension)"),
     ] = None,
-    city_id: Annotated[int | None, typer.Option(help="Only contacts in this city")] = None,
-    organization_id: Annotated[
-        int | None, typer.Option(help="Only contacts of this organization")
-    ] = None,
-    tag: Annotated[str | None, typer.Option(help="Only contacts with this tag")] = None,
-    is_active: Annotated[
-        bool | None, typer.Option("--active/--inactive", help="Only active (or inactive) ones")
-    ] = None,
-    country_code: Annotated[
-        str | None, typer.Option(help="Only contacts in a city of this country (e.g. KR)")
-    ] = None,
-    q: Annotated[
-        str | None, typer.Option("--query", "-q", help="Text filter, as in the contacts list")
-    ] = None,
-    include_archived: Annotated[bool, typer.Option(help="Archived contacts too")] = False,
 ) -> None:
     """Write the contacts (all, or those the filters select) to a file."""
     chosen = _format(export_format, output, ExportFormat)
-    try:
-        filters = ContactFilters(
-            city_id=city_id,
-            organization_id=organization_id,
-            tag=tag,
-            is_active=is_active,
-            country_code=country_code,
-            q=q or None,
-            include_archived=include_archived,
-        )
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, error['loc']))}: {error['msg'].removeprefix('Value error, ')}"
-            for error in exc.errors()
-        )
-        typer.echo(f"Invalid filter: {problems}", err=True)
-        raise typer.Exit(2) from exc
 
     async def start(session: AsyncSession, database: Database) -> exports_service.Export:
         return await exports_service.export_contacts(
