@@ -6,6 +6,7 @@ import functools
 import inspect
 import types
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -33,6 +34,16 @@ def _option_type(field: FieldInfo) -> Any:
     return annotation if plain else str
 
 
+def _metavar(field: FieldInfo) -> str | None:
+    return "YYYY-MM-DD" if date in _members(field.annotation) else None
+
+
+def _members(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return get_args(annotation)
+    return (annotation,)
+
+
 def filter_options(
     model: type[BaseModel], *, names: Mapping[str, Sequence[str]] | None = None
 ) -> Callable[[Callable[..., R]], Callable[..., R]]:
@@ -54,7 +65,11 @@ def filter_options(
                 default=None if field.default is None else field.default,
                 annotation=Annotated[
                     _option_type(field) | None if field.default is None else _option_type(field),
-                    typer.Option(*(names or {}).get(name, ()), help=field.description),
+                    typer.Option(
+                        *(names or {}).get(name, ()),
+                        help=field.description,
+                        metavar=_metavar(field),
+                    ),
                 ],
             )
             for name, field in model.model_fields.items()

@@ -483,11 +483,12 @@ async def export_statement(database_url: str, event_id: int) -> tuple[str, Any]:
     """The SELECT the app streams the export from, captured from the service's statement
     (opened as a stream, as the app does, and closed after the first batch)."""
     from app.exports import service as exports_service
+    from app.invitations.schemas import EventInvitationFilters
 
     database = in_process_database(database_url)
     try:
         async with database.sessionmaker() as session:
-            statement = exports_service.invitation_rows(session, event_id, None)
+            statement = exports_service.invitation_rows(session, event_id, EventInvitationFilters())
         async with database.snapshot_engine.connect() as connection:
             with Capture(database) as capture:
                 result = await connection.stream(statement.execution_options(yield_per=100))

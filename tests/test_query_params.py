@@ -18,8 +18,9 @@ from app.interactions import service as interactions_service
 from app.invitations import service as invitations_service
 from app.organizations import service as organizations_service
 from app.partnerships import service as partnerships_service
+from tests.exports.helpers import csv_rows
 from tests.factories import make_city, make_contact
-from tests.invitations.helpers import invite, listed, make_event
+from tests.invitations.helpers import audit_entries, invite, listed, make_event
 from tests.problems import assert_problem
 
 UNKNOWN = "not_a_parameter"
@@ -80,7 +81,7 @@ async def test_invitation_export_with_an_unknown_filter_exports_nothing(client):
     )
 
     assert unknown_parameters(response) == ["state"]
-    assert accepted_in(response) == {"format", "status"}
+    assert {"format", "status", "send_on_before", "q"} <= accepted_in(response)
     assert await audit_total(client) == before
     assert "Content-Disposition" not in response.headers
 
@@ -187,6 +188,45 @@ async def test_parameters_a_list_used_to_ignore_are_refused(client):
 
 
 # --- One filter model per list -----------------------------------------------------------
+
+
+def _query_names(app, path: str) -> set[str]:
+    operation = app.openapi()["paths"][path]["get"]
+    return {p["name"] for p in operation["parameters"] if p["in"] == "query"}
+
+
+def test_an_export_takes_the_filters_of_its_list(app):
+    paging = {"limit", "offset", "sort"}
+    for listed_at, exported_at in (
+        ("/api/v1/contacts", "/api/v1/contacts/export"),
+        ("/api/v1/events/{event_id}/invitations", "/api/v1/events/{event_id}/invitations/export"),
+    ):
+        assert _query_names(app, listed_at) - paging == _query_names(app, exported_at) - {"format"}
+
+
+async def test_the_invitation_export_applies_the_list_filters(client):
+    event = await make_event(client)
+    soon = (await make_contact(client, full_name="Anna Soon"))["id"]
+    later = (await make_contact(client, full_name="Boris Later"))["id"]
+    await invite(client, event["id"], soon, send_on="2025-02-01")
+    await invite(client, event["id"], later, send_on="2025-03-01")
+    url = f"/api/v1/events/{event['id']}/invitations"
+    for params, names in (
+        ({"send_on_before": "2025-02-15"}, ["Anna Soon"]),
+        ({"send_on_after": "2025-02-15"}, ["Boris Later"]),
+        ({"q": "boris"}, ["Boris Later"]),
+        ({}, ["Anna Soon", "Boris Later"]),
+    ):
+        shown = [
+            i["full_name"] for i in await listed(client, url.removeprefix("/api/v1/"), **params)
+        ]
+        response = await client.get(f"{url}/export", params=params)
+        assert response.status_code == 200, response.text
+        exported = [row[1] for row in csv_rows(response.content)[1:]]
+        assert shown == exported == names, params
+    entries = await audit_entries(client, "invitation", entity_id=event["id"])
+    exports = [e["changes"] for e in entries if e["action"] == "export"]
+    assert {"format": "csv", "filters": {"q": "boris"}, "rows": 1} in exports
 
 
 def test_a_filter_model_refuses_an_unknown_filter():

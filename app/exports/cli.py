@@ -18,7 +18,7 @@ from app.db import Database, utcnow
 from app.errors import AppError
 from app.exports import service as exports_service
 from app.exports.schemas import ExportFormat, TableFormat
-from app.invitations.models import InvitationStatus
+from app.invitations.schemas import EventInvitationFilters
 
 export_app = typer.Typer(help="Export invitation lists and contacts (CSV, XLSX, vCard).")
 
@@ -73,15 +73,14 @@ async def _write(
 
 
 @export_app.command("invitations")
+@filter_options(EventInvitationFilters, names={"q": ["--query", "-q"]})
 def export_invitations(
     event_id: Annotated[int, typer.Argument(min=1, help="The event's id")],
     output: Output,
+    filters: EventInvitationFilters,
     export_format: Annotated[
         TableFormat | None,
         typer.Option("--format", "-f", help="csv or xlsx (default: the output's extension)"),
-    ] = None,
-    status: Annotated[
-        InvitationStatus | None, typer.Option(help="Only the invitations in this status")
     ] = None,
 ) -> None:
     """Write an event's invitation list (one row per live invitation) to a file."""
@@ -93,7 +92,7 @@ def export_invitations(
             engine=database.snapshot_engine,
             event_id=event_id,
             format=chosen,
-            status=status,
+            filters=filters,
             actor=ACTOR,
         )
 

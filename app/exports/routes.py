@@ -54,14 +54,15 @@ async def export_invitations(
     engine: ReadEngine,
     query: Annotated[InvitationExportQuery, Query()],
 ) -> StreamingResponse:
-    """The event's live invitations as CSV (UTF-8 with BOM, for Excel) or XLSX, one row per
-    invitation, ordered by name (editors and admins; the export is audited)."""
+    """The event's invitations the list's filters select (live ones unless
+    ``include_archived``) as CSV (UTF-8 with BOM, for Excel) or XLSX, one row per invitation,
+    ordered by name (editors and admins; the export is audited)."""
     export = await exports_service.export_invitations(
         session,
         engine=engine,
         event_id=event_id,
         format=query.format,
-        status=query.status,
+        filters=query.filters,
         actor=user.username,
     )
     return _send(export)

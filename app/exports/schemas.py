@@ -1,10 +1,7 @@
 from enum import StrEnum
 
-from pydantic import Field
-
 from app.contacts.schemas import ContactFilters
-from app.invitations.models import InvitationStatus
-from app.pagination import QueryModel
+from app.invitations.schemas import EventInvitationFilters
 
 
 class ExportFormat(StrEnum):
@@ -30,6 +27,11 @@ class ContactExportQuery(ContactFilters):
         return ContactFilters.model_construct(**self.model_dump(exclude={"format"}))
 
 
-class InvitationExportQuery(QueryModel):
+class InvitationExportQuery(EventInvitationFilters):
+    """The export's query string: the event's invitation list filters and the file format."""
+
     format: TableFormat = TableFormat.csv
-    status: InvitationStatus | None = Field(None, description="Only the invitations in this status")
+
+    @property
+    def filters(self) -> EventInvitationFilters:
+        return EventInvitationFilters.model_construct(**self.model_dump(exclude={"format"}))

@@ -30,7 +30,9 @@ from app.errors import InvalidInput
 from app.events.models import Event
 from app.exports import formats
 from app.exports.schemas import ExportFormat, TableFormat
-from app.invitations.models import Invitation, InvitationStatus
+from app.invitations import service as invitations_service
+from app.invitations.models import Invitation
+from app.invitations.schemas import EventInvitationFilters
 from app.organizations.models import Organization
 from app.records import get_record
 from app.text import fold
@@ -249,8 +251,9 @@ def _filenames(
 
 
 def invitation_rows(
-    session: AsyncSession, event_id: int, status: InvitationStatus | None
+    session: AsyncSession, event_id: int, filters: EventInvitationFilters
 ) -> Select[Any]:
+    """The event's invitations the list with these filters shows, one row each, by name."""
     statement = (
         select(
             Contact.honorific,
@@ -271,12 +274,10 @@ def invitation_rows(
         .join(Contact, Invitation.contact_id == Contact.id)
         .outerjoin(Organization, Contact.organization_id == Organization.id)
         .outerjoin(City, Contact.city_id == City.id)
-        .where(Invitation.event_id == event_id, Invitation.archived_at.is_(None))
+        .where(Invitation.event_id == event_id)
         .order_by(Contact.name_key, Invitation.id)
     )
-    if status is not None:
-        statement = statement.where(Invitation.status == status)
-    return statement
+    return invitations_service.filter_invitations(statement, filters)
 
 
 def _invitation_cells(row: Row[Any]) -> list[Any]:
@@ -293,23 +294,23 @@ async def export_invitations(
     engine: AsyncEngine,
     event_id: int,
     format: TableFormat,
-    status: InvitationStatus | None = None,
+    filters: EventInvitationFilters,
     actor: str,
 ) -> Export:
-    """The live invitations of an event, one row per invitation (404 for an unknown event)."""
+    """The invitations of an event the filters select (live ones unless ``include_archived``),
+    one row per invitation (404 for an unknown event)."""
     event = await get_record(session, Event, event_id, "event")
-    statement = invitation_rows(session, event_id, status)
+    statement = invitation_rows(session, event_id, filters)
     rows = await _count(session, statement)
     export_format = ExportFormat(format)
     _check_fits(export_format, rows)
-    filters = {"status": str(status)} if status is not None else {}
     _audit_export(
         session,
         actor=actor,
         entity=AuditEntity.invitation,
         entity_id=event_id,
         format=export_format,
-        filters=filters,
+        filters=filters.model_dump(mode="json", exclude_defaults=True),
         rows=rows,
     )
     starts_on = event.starts_on.isoformat() if event.starts_on else None

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Select, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit_service
@@ -147,6 +147,22 @@ async def present_one(session: AsyncSession, invitation: Invitation) -> dict[str
     return (await present(session, [invitation]))[0]
 
 
+def filter_invitations(stmt: Select[Any], filters: EventInvitationFilters) -> Select[Any]:
+    """``stmt`` (invitations joined to their contacts) narrowed to ``filters``: what the list
+    of an event's invitations and its export share."""
+    if not filters.include_archived:
+        stmt = stmt.where(Invitation.archived_at.is_(None))
+    if filters.status is not None:
+        stmt = stmt.where(Invitation.status == filters.status)
+    if filters.send_on_before is not None:
+        stmt = stmt.where(Invitation.send_on < filters.send_on_before)
+    if filters.send_on_after is not None:
+        stmt = stmt.where(Invitation.send_on > filters.send_on_after)
+    if filters.q:
+        stmt = stmt.where(Contact.search_text.like(like_pattern(filters.q), escape="\\"))
+    return stmt
+
+
 async def list_invitations(
     session: AsyncSession,
     page: ListQuery,
@@ -159,24 +175,13 @@ async def list_invitations(
     """Invitations, the soonest to go out first, then by the contact's name. ``q`` matches
     the contact's name (or e-mail address)."""
     stmt = select(Invitation).join(Contact, Contact.id == Invitation.contact_id)
-    if not filters.include_archived:
-        stmt = stmt.where(Invitation.archived_at.is_(None))
-        if live_events_only:
-            stmt = stmt.join(Event, Event.id == Invitation.event_id).where(
-                Event.archived_at.is_(None)
-            )
+    stmt = filter_invitations(stmt, filters)
+    if live_events_only and not filters.include_archived:
+        stmt = stmt.join(Event, Event.id == Invitation.event_id).where(Event.archived_at.is_(None))
     if event_id is not None:
         stmt = stmt.where(Invitation.event_id == event_id)
     if contact_id is not None:
         stmt = stmt.where(Invitation.contact_id == contact_id)
-    if filters.status is not None:
-        stmt = stmt.where(Invitation.status == filters.status)
-    if filters.send_on_before is not None:
-        stmt = stmt.where(Invitation.send_on < filters.send_on_before)
-    if filters.send_on_after is not None:
-        stmt = stmt.where(Invitation.send_on > filters.send_on_after)
-    if filters.q:
-        stmt = stmt.where(Contact.search_text.like(like_pattern(filters.q), escape="\\"))
     invitations, total = await paginate(
         session,
         stmt,

@@ -1,18 +1,19 @@
 """``crm dormant``: the dormant partner cities as a table in the terminal."""
 
 import asyncio
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from typing import Any
 
 import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from app.cli_options import filter_options
 from app.config import get_settings
 from app.db import Database, utcnow
-from app.partnerships.models import PartnershipKind
 from app.reports import service as reports_service
+from app.reports.schemas import DormantPartnersFilters
 
 COLUMNS = (
     "City",
@@ -43,37 +44,20 @@ def _table(items: list[dict[str, Any]]) -> Table:
     return table
 
 
-def dormant(
-    days: Annotated[
-        int | None,
-        typer.Option(
-            "--days",
-            min=1,
-            max=36_500,
-            help="Days without an interaction that make a partner dormant "
-            "(default: CRM_DORMANT_AFTER_DAYS)",
-        ),
-    ] = None,
-    kind: Annotated[
-        list[PartnershipKind] | None,
-        typer.Option("--kind", help="Only partners with this kind of partnership (repeatable)"),
-    ] = None,
-    as_of: Annotated[
-        datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day to report on (default: today)"),
-    ] = None,
-) -> None:
+@filter_options(DormantPartnersFilters, names={"inactive_days": ["--days"]})
+def dormant(filters: DormantPartnersFilters) -> None:
     """Print the partner cities with no interaction in the last --days days."""
     settings = get_settings()
-    day = as_of.date() if as_of else utcnow().date()
-    inactive_days = days or settings.dormant_after_days
+    day = filters.as_of or utcnow().date()
+    inactive_days = filters.inactive_days or settings.dormant_after_days
+    kinds = filters.kind or ()
 
     async def load() -> list[dict[str, Any]]:
         database = Database(settings)
         try:
             async with database.sessionmaker() as session:
                 return await reports_service.dormant_partners(
-                    session, as_of=day, inactive_days=inactive_days, kinds=kind or ()
+                    session, as_of=day, inactive_days=inactive_days, kinds=kinds
                 )
         finally:
             await database.dispose()

@@ -8,10 +8,10 @@ from app.auth.models import Role
 from app.config import SettingsDep
 from app.db import SessionDep, utcnow
 from app.errors import Forbidden
-from app.partnerships.models import PartnershipKind
 from app.reports import service as reports_service
 from app.reports.schemas import (
     AnniversariesReport,
+    DormantPartnersQuery,
     DormantPartnersReport,
     EngagementReport,
     ReportFormat,
@@ -26,6 +26,15 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 AsOf = Annotated[date | None, Query(description="The day the report is about (default: today)")]
 
 
+def check_download(user: CurrentUser, format: ReportFormat) -> ReportFormat:
+    """Everyone may read a report; a CSV download is an export, which viewers may not make."""
+    if format is ReportFormat.csv and user.role not in (Role.admin, Role.editor):
+        raise Forbidden(
+            f"Your role '{user.role}' cannot download reports as CSV; it needs: admin, editor"
+        )
+    return format
+
+
 async def report_format(
     user: CurrentUser,
     format: Annotated[
@@ -33,12 +42,7 @@ async def report_format(
         Query(description="json, or csv (a download: editors and admins only, like exports)"),
     ] = ReportFormat.json,
 ) -> ReportFormat:
-    """Everyone may read a report; a CSV download is an export, which viewers may not make."""
-    if format is ReportFormat.csv and user.role not in (Role.admin, Role.editor):
-        raise Forbidden(
-            f"Your role '{user.role}' cannot download reports as CSV; it needs: admin, editor"
-        )
-    return format
+    return check_download(user, format)
 
 
 FormatDep = Annotated[ReportFormat, Depends(report_format)]
@@ -60,30 +64,18 @@ def csv_download(document: str, filename: str) -> Response:
 async def dormant_partners(
     session: SessionDep,
     settings: SettingsDep,
-    output: FormatDep,
-    inactive_days: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            le=36_500,
-            description="Days without an interaction that make a partner dormant "
-            "(default: CRM_DORMANT_AFTER_DAYS)",
-        ),
-    ] = None,
-    kind: Annotated[
-        list[PartnershipKind] | None,
-        Query(description="Only partners with an active partnership of these kinds (repeatable)"),
-    ] = None,
-    as_of: AsOf = None,
+    user: CurrentUser,
+    query: Annotated[DormantPartnersQuery, Query()],
 ) -> Any:
     """Partner cities with no interaction in the last ``inactive_days``: never-contacted first,
     then the longest dormant."""
-    as_of = as_of or _today()
+    output = check_download(user, query.format)
+    as_of = query.as_of or _today()
     items = await reports_service.dormant_partners(
         session,
         as_of=as_of,
-        inactive_days=inactive_days or settings.dormant_after_days,
-        kinds=kind or (),
+        inactive_days=query.inactive_days or settings.dormant_after_days,
+        kinds=query.kind or (),
     )
     if output is ReportFormat.csv:
         return csv_download(

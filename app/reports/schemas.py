@@ -4,12 +4,37 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.cities.schemas import CityRead
+from app.pagination import QueryModel
+from app.partnerships.models import PartnershipKind
 from app.partnerships.schemas import PartnershipRead
 
 
 class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
+
+
+class DormantPartnersFilters(QueryModel):
+    """The dormant partners report's filters, for the API and ``crm dormant``."""
+
+    inactive_days: int | None = Field(
+        None,
+        ge=1,
+        le=36_500,
+        description="Days without an interaction that make a partner dormant "
+        "(default: CRM_DORMANT_AFTER_DAYS)",
+    )
+    kind: list[PartnershipKind] | None = Field(
+        None, description="Only partners with an active partnership of these kinds (repeatable)"
+    )
+    as_of: date | None = Field(None, description="The day the report is about (default: today)")
+
+
+class DormantPartnersQuery(DormantPartnersFilters):
+    format: ReportFormat = Field(
+        ReportFormat.json,
+        description="json, or csv (a download: editors and admins only, like exports)",
+    )
 
 
 class DormantPartner(BaseModel):
