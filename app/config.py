@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     dormant_after_days: int = Field(default=730, gt=0)
     max_body_bytes: int = Field(default=1_048_576, gt=0)
     login_attempts_per_minute: int = Field(default=10, gt=0)
+    # Contacts a viewer may be sent through list pages a minute, and the page size above which
+    # a list read is audited like an export (app/harvesting.py).
+    list_read_contacts_per_minute: int = Field(default=2000, gt=0)
+    list_read_audit_above: int = Field(default=100, ge=0)
     log_level: str = "INFO"
 
     @property

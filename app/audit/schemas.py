@@ -14,6 +14,7 @@ class AuditAction(StrEnum):
     archive = "archive"
     restore = "restore"
     export = "export"
+    read = "read"  # a large page of a list of contacts (app/harvesting.py)
 
 
 class AuditEntity(StrEnum):

@@ -7,6 +7,7 @@ from app.contacts import service as contacts_service
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactCreate, ContactFilters, ContactRead, ContactUpdate
 from app.db import SessionDep
+from app.harvesting import ContactReadsDep
 from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
@@ -19,9 +20,10 @@ class ContactListQuery(ContactFilters, ListQuery):
 
 @router.get("", response_model=Page[ContactRead])
 async def list_contacts(
-    session: SessionDep, query: Annotated[ContactListQuery, Query()]
+    session: SessionDep, query: Annotated[ContactListQuery, Query()], reads: ContactReadsDep
 ) -> dict[str, Any]:
     items, total = await contacts_service.list_contacts(session, query, query)
+    await reads.sent(len(items), entity=AuditEntity.contact, query=query)
     return Page.build(items, total, query)
 
 

@@ -3,11 +3,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.events.models import Event
 from app.fields import IdPath
+from app.harvesting import ContactReadsDep
 from app.invitations import service as invitations_service
 from app.invitations.models import Invitation
 from app.invitations.schemas import (
@@ -64,7 +66,7 @@ class EventInvitationListQuery(EventInvitationFilters, ListQuery):
 
 @router.get("/invitations", response_model=Page[InvitationRead])
 async def list_all_invitations(
-    session: SessionDep, query: Annotated[InvitationListQuery, Query()]
+    session: SessionDep, query: Annotated[InvitationListQuery, Query()], reads: ContactReadsDep
 ) -> dict[str, Any]:
     """Invitations across events (e.g. ``status=planned&send_on_before=…``: what goes out
     this week), the soonest first. Invitations to archived events are left out unless
@@ -77,18 +79,23 @@ async def list_all_invitations(
         contact_id=query.contact_id,
         live_events_only=True,
     )
+    await reads.sent(len(items), entity=AuditEntity.invitation, query=query)
     return Page.build(items, total, query)
 
 
 @router.get(EVENT_INVITATIONS, response_model=Page[InvitationRead])
 async def list_event_invitations(
-    event: EventDep, session: SessionDep, query: Annotated[EventInvitationListQuery, Query()]
+    event: EventDep,
+    session: SessionDep,
+    query: Annotated[EventInvitationListQuery, Query()],
+    reads: ContactReadsDep,
 ) -> dict[str, Any]:
     """The event's invitations, the soonest to go out first, then by name; ``q`` matches the
     contact's name."""
     items, total = await invitations_service.list_invitations(
         session, query, query, event_id=event.id
     )
+    await reads.sent(len(items), entity=AuditEntity.invitation, query=query, entity_id=event.id)
     return Page.build(items, total, query)
 
 
