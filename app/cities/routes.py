@@ -42,4 +42,5 @@ add_record_routes(
     ),
     entity=AuditEntity.city,
     noun="city",
+    check_restorable=cities_service.check_restorable,
 )
