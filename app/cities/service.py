@@ -6,9 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.cities.schemas import CityCreate, CityUpdate
+from app.contacts import service as contacts_service
+from app.contacts.models import Contact
+from app.errors import Conflict
 from app.pagination import PageParams, paginate
-from app.partnerships.models import Partnership, PartnershipKind
+from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
 from app.records import (
+    archive_many,
+    archive_record,
     changed_fields,
     conflict_with,
     create_record,
@@ -145,6 +150,57 @@ async def update_city(session: AsyncSession, city: City, data: CityUpdate, *, ac
 async def check_restorable(session: AsyncSession, city: City) -> None:
     """A city comes back only if no live city took its name meanwhile."""
     await _check_identity(session, city, {})
+
+
+# How many of a city's contacts and partnerships a refused archive names one by one.
+LISTED = 50
+
+
+async def archive_city(session: AsyncSession, city: City, *, actor: str, cascade: bool) -> City:
+    """Archive a city. Its live contacts and active partnerships would be left pointing at an
+    archived city, so they block it (409, naming them) unless ``cascade``: then they are
+    archived with it (the contacts' planned invitations cancelled), each audited."""
+    if city.archived_at is not None:
+        return city
+    contacts = (
+        await session.execute(
+            select(Contact.id, Contact.full_name)
+            .where(Contact.city_id == city.id, Contact.archived_at.is_(None))
+            .order_by(Contact.name_key, Contact.id)
+        )
+    ).all()
+    partnerships = (
+        await session.execute(
+            select(Partnership.id, Partnership.kind)
+            .where(
+                Partnership.city_id == city.id,
+                Partnership.status == PartnershipStatus.active,
+                Partnership.archived_at.is_(None),
+            )
+            .order_by(Partnership.id)
+        )
+    ).all()
+    if (contacts or partnerships) and not cascade:
+        parts = [f"{len(contacts)} live contact(s)"] * bool(contacts) + [
+            f"{len(partnerships)} active partnership(s)"
+        ] * bool(partnerships)
+        raise Conflict(
+            f"City {city.id} ({city.name}) still has {' and '.join(parts)}; archive or move "
+            "them first, or archive the city with cascade=true to archive them with it",
+            contact_count=len(contacts),
+            contacts=[{"id": i, "full_name": n} for i, n in contacts[:LISTED]],
+            partnership_count=len(partnerships),
+            partnerships=[{"id": i, "kind": k} for i, k in partnerships[:LISTED]],
+        )
+    await contacts_service.archive_contacts(session, [i for i, _ in contacts], actor=actor)
+    await archive_many(
+        session,
+        Partnership,
+        [i for i, _ in partnerships],
+        actor=actor,
+        entity=AuditEntity.partnership,
+    )
+    return await archive_record(session, city, actor=actor, entity=AuditEntity.city)
 
 
 async def city_reference(session: AsyncSession, city_id: int, field: str = "city_id") -> City:

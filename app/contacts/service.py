@@ -8,9 +8,12 @@ from app.cities.models import City
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactCreate, ContactUpdate
 from app.db import json_list_contains
+from app.invitations import service as invitations_service
 from app.organizations.models import Organization
 from app.pagination import PageParams, paginate
 from app.records import (
+    archive_many,
+    archive_record,
     changed_fields,
     conflict_with,
     create_record,
@@ -164,6 +167,20 @@ async def update_contact(
         session, contact, values, actor=actor, entity=AuditEntity.contact, refresh=_refresh_derived
     )
     return await _load_names(session, contact) if changed_refs else contact
+
+
+async def archive_contact(session: AsyncSession, contact: Contact, *, actor: str) -> Contact:
+    """Archive a contact and cancel the invitations still planned for them."""
+    if contact.archived_at is None:
+        assert contact.id is not None
+        await invitations_service.cancel_planned(session, [contact.id], actor=actor)
+    return await archive_record(session, contact, actor=actor, entity=AuditEntity.contact)
+
+
+async def archive_contacts(session: AsyncSession, contact_ids: list[int], *, actor: str) -> None:
+    """Archive several contacts at once (a cascade), cancelling their planned invitations."""
+    await invitations_service.cancel_planned(session, contact_ids, actor=actor)
+    await archive_many(session, Contact, contact_ids, actor=actor, entity=AuditEntity.contact)
 
 
 async def check_restorable(session: AsyncSession, contact: Contact) -> None:

@@ -270,7 +270,11 @@ def invitation_rows(
         .join(Contact, Invitation.contact_id == Contact.id)
         .outerjoin(Organization, Contact.organization_id == Organization.id)
         .outerjoin(City, Contact.city_id == City.id)
-        .where(Invitation.event_id == event_id, Invitation.archived_at.is_(None))
+        .where(
+            Invitation.event_id == event_id,
+            Invitation.archived_at.is_(None),
+            Contact.archived_at.is_(None),
+        )
         .order_by(Contact.name_key, Invitation.id)
     )
     if status is not None:

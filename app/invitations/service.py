@@ -156,7 +156,7 @@ async def list_invitations(
     the contact's name (or e-mail address)."""
     stmt = select(Invitation).join(Contact, Contact.id == Invitation.contact_id)
     if not params.include_archived:
-        stmt = stmt.where(Invitation.archived_at.is_(None))
+        stmt = stmt.where(Invitation.archived_at.is_(None), Contact.archived_at.is_(None))
         if live_events_only:
             stmt = stmt.join(Event, Event.id == Invitation.event_id).where(
                 Event.archived_at.is_(None)
@@ -266,6 +266,40 @@ async def restore_invitation(
 
 
 # Writing many
+
+
+async def cancel_planned(session: AsyncSession, contact_ids: Sequence[int], *, actor: str) -> int:
+    """Cancel the live planned invitations of these contacts (they are being archived): one
+    UPDATE, one audit entry per invitation. Returns how many were cancelled."""
+    if not contact_ids:
+        return 0
+    ids = list(
+        await session.scalars(
+            select(Invitation.id).where(
+                Invitation.contact_id.in_(contact_ids),
+                Invitation.status == InvitationStatus.planned,
+                Invitation.archived_at.is_(None),
+            )
+        )
+    )
+    if not ids:
+        return 0
+    now = utcnow()
+    await session.execute(
+        update(Invitation)
+        .where(Invitation.id.in_(ids))
+        .values(
+            status=InvitationStatus.cancelled.value, updated_at=now, version=Invitation.version + 1
+        )
+        .execution_options(synchronize_session=False)
+    )
+    changes = audit_service.diff(
+        {"status": InvitationStatus.planned}, {"status": InvitationStatus.cancelled}
+    )
+    await _audit_each(
+        session, dict.fromkeys(ids, changes), actor=actor, action=AuditAction.update, at=now
+    )
+    return len(ids)
 
 
 async def _audit_each(
@@ -484,7 +518,9 @@ async def mark_sent(
         ids = list(
             await session.scalars(
                 select(Invitation.id)
+                .join(Contact, Contact.id == Invitation.contact_id)
                 .where(
+                    Contact.archived_at.is_(None),
                     Invitation.event_id == event.id,
                     Invitation.status == InvitationStatus.planned,
                     Invitation.archived_at.is_(None),
@@ -529,9 +565,15 @@ async def mark_sent(
 
 async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int]) -> None:
     rows = await session.execute(
-        select(Invitation.id, Invitation.event_id, Invitation.status, Invitation.archived_at).where(
-            Invitation.id.in_(ids)
+        select(
+            Invitation.id,
+            Invitation.event_id,
+            Invitation.status,
+            Invitation.archived_at,
+            Contact.archived_at,
         )
+        .join(Contact, Contact.id == Invitation.contact_id)
+        .where(Invitation.id.in_(ids))
     )
     found = {row[0]: row[1:] for row in rows.all()}
     offending = []
@@ -541,6 +583,8 @@ async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int
             offending.append({"id": invitation_id, "reason": "not_in_event"})
         elif row[2] is not None:
             offending.append({"id": invitation_id, "reason": "archived"})
+        elif row[3] is not None:
+            offending.append({"id": invitation_id, "reason": "contact_archived"})
         elif InvitationStatus.sent not in ALLOWED_MOVES[InvitationStatus(row[1])]:
             offending.append({"id": invitation_id, "reason": "not_planned", "status": row[1]})
     if offending:

@@ -6,7 +6,7 @@ from app.db import utcnow
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from tests.factories import make_city, make_contact, make_interaction, make_partnership
 from tests.problems import PROBLEM_JSON
-from tests.reports.helpers import BOM, archive, insert, problem_parameters
+from tests.reports.helpers import BOM, archive, archive_city_only, insert, problem_parameters
 
 AS_OF = "2026-01-01"
 
@@ -130,7 +130,7 @@ async def test_only_live_active_partnerships_of_live_cities_count(client):
     # Signed after as_of: not a partner yet on that day.
     assert names(body) == ["Archived City", "Archived Partnership", "Live", "Undated"]
     cities = {item["city"]["name"]: item["city"]["id"] for item in body["items"]}
-    await archive(client, "cities", cities["Archived City"])
+    await archive_city_only(client, cities["Archived City"])
     await archive(client, "partnerships", old["id"])
     body = await dormant(client, as_of=AS_OF)
     assert names(body) == ["Live", "Undated"]

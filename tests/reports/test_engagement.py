@@ -13,7 +13,14 @@ from tests.factories import (
     make_partnership,
 )
 from tests.problems import PROBLEM_JSON
-from tests.reports.helpers import BOM, archive, insert, problem_parameters, report
+from tests.reports.helpers import (
+    BOM,
+    archive,
+    archive_city_only,
+    insert,
+    problem_parameters,
+    report,
+)
 
 SENT = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
 NO_KINDS = {"sister_city": 0, "friendship_city": 0, "cooperation_agreement": 0}
@@ -101,7 +108,7 @@ async def seed_2024(client, app) -> dict[str, dict]:
     )
     await archive(client, "interactions", archived["id"])
     await archive(client, "organizations", closed["id"])
-    await archive(client, "cities", ids["Paris"])
+    await archive_city_only(client, ids["Paris"])
 
     guests = [await make_contact(client, full_name=f"Guest {n}") for n in range(9)]
     summit, other, early, removed, quiet = await insert(
