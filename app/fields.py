@@ -1,5 +1,6 @@
 """Validated field types shared by the API schemas."""
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -52,20 +53,55 @@ LanguageList = Annotated[
 ]
 
 
-def _phone(value: str) -> str:
+# Extension words people write after a number (Chinese, Japanese, Korean), read as "ext.".
+_EXTENSION_WORDS = re.compile(r"\s*(?:分機|分机|轉|转|內線|内線|内线|내선)\s*[:：]?\s*")
+MAX_EXTENSION = 10  # digits: the stored number fits the 40-character column
+
+
+def _phone_hint(region: str | None) -> str:
+    example = phonenumbers.example_number(region) if region else None
+    if example is None:
+        return "write it with its country code, e.g. +886 2 1234 5678"
+    international = phonenumbers.format_number(
+        example, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return f"e.g. {international}, or {national} for a number in {region}"
+
+
+def phone_number(value: str, region: str | None = None) -> str:
+    """A phone number as stored and exported: E.164, with its extension, if any, as RFC 3966
+    writes it (``+886227208889;ext=1234``). A number without its country code
+    (``02 2725 6113``) is read as a number of ``region`` (ISO 3166-1), if given."""
+    text = _EXTENSION_WORDS.sub(" ext. ", value.strip())
     try:
-        number = phonenumbers.parse(value, None)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(
-            f"'{value}' is not a phone number; "
-            "write it with its country code, e.g. +886 2 1234 5678"
-        ) from exc
+        where = "" if region or text.startswith("+") else " (the contact has no city country)"
+        raise ValueError(f"'{value}' is not a phone number{where}; {_phone_hint(region)}") from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"'{value}' is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        raise ValueError(f"'{value}' is not a valid phone number; {_phone_hint(region)}")
+    if number.extension and (
+        len(number.extension) > MAX_EXTENSION or not number.extension.isdigit()
+    ):
+        raise ValueError(f"'{value}': an extension has at most {MAX_EXTENSION} digits")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
-Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_phone)]
+def _phone(value: str) -> str:
+    """A number with its country code is checked here; one without it is kept as written
+    until the service knows the country of the contact's city (``phone_number``)."""
+    if not any(ch.isdigit() for ch in value):
+        raise ValueError(f"'{value}' is not a phone number; {_phone_hint(None)}")
+    return phone_number(value) if value.startswith("+") else value
+
+
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(_phone),
+]
 
 
 class InputModel(BaseModel):
