@@ -12,8 +12,9 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.config import get_settings
-from app.db import Database, utcnow
+from app.db import Database
 from app.errors import AppError
 from app.exports import service as exports_service
 from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
@@ -149,7 +150,7 @@ def export_contacts(
             engine=database.snapshot_engine,
             format=chosen,
             filters=filters,
-            today=utcnow().date(),
+            today=clock.today(get_settings()),
             actor=ACTOR,
         )
 

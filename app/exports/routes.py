@@ -5,7 +5,8 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.auth.deps import Editor
-from app.db import WriteSessionDep, utcnow
+from app.clock import TodayDep
+from app.db import WriteSessionDep
 from app.exports import formats
 from app.exports import service as exports_service
 from app.exports.schemas import ContactFilters, ExportFormat, TableFormat
@@ -81,6 +82,7 @@ async def export_contacts(
     user: Editor,
     engine: ReadEngine,
     filters: Annotated[ContactFilters, Query()],
+    today: TodayDep,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.csv,
 ) -> StreamingResponse:
     """The contacts the list's filters select, as CSV, XLSX or vCard 3.0 (editors and admins;
@@ -90,7 +92,7 @@ async def export_contacts(
         engine=engine,
         format=export_format,
         filters=filters,
-        today=utcnow().date(),
+        today=today,
         actor=user.username,
     )
     return _send(export)

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
+from app.clock import TodayDep
 from app.db import SessionDep
 from app.fields import IdQuery
 from app.follow_ups import service as follow_ups_service
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/follow-ups", tags=["follow-ups"])
 async def list_follow_ups(
     session: SessionDep,
     page: PageDep,
+    today: TodayDep,
     status: FollowUpStatus | None = None,
     assignee_id: IdQuery = None,
     due_before: Annotated[
@@ -32,7 +34,7 @@ async def list_follow_ups(
     overdue: Annotated[
         bool | None,
         Query(
-            description="true: open and due before today (UTC); "
+            description="true: open and due before today (in CRM_TIME_ZONE); "
             "false: every follow-up that is not overdue"
         ),
     ] = None,
@@ -52,6 +54,7 @@ async def list_follow_ups(
         due_before=due_before,
         due_after=due_after,
         overdue=overdue,
+        today=today,
         links={
             "contact_id": contact_id,
             "city_id": city_id,

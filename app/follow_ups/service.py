@@ -58,6 +58,7 @@ async def list_follow_ups(
     due_after: date | None = None,
     overdue: bool | None = None,
     links: dict[str, int | None] | None = None,
+    today: date | None = None,
 ) -> tuple[list[FollowUp], int]:
     """``due_before`` and ``due_after`` are exclusive; ``overdue`` means open and due before
     today (``overdue=false``: everything else)."""
@@ -78,7 +79,7 @@ async def list_follow_ups(
     if due_after is not None:
         stmt = stmt.where(FollowUp.due_on > due_after)
     if overdue is not None:
-        condition = _is_overdue(utcnow().date())
+        condition = _is_overdue(today or utcnow().date())
         stmt = stmt.where(condition if overdue else not_(condition))
     for field, value in (links or {}).items():
         if value is not None:

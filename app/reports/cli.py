@@ -9,8 +9,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from app import clock
 from app.config import get_settings
-from app.db import Database, utcnow
+from app.db import Database
 from app.partnerships.models import PartnershipKind
 from app.reports import service as reports_service
 
@@ -65,7 +66,7 @@ def dormant(
 ) -> None:
     """Print the partner cities with no interaction in the last --days days."""
     settings = get_settings()
-    day = as_of.date() if as_of else utcnow().date()
+    day = as_of.date() if as_of else clock.today(settings)
     inactive_days = days or settings.dormant_after_days
 
     async def load() -> list[dict[str, Any]]:

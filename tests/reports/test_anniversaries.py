@@ -1,4 +1,4 @@
-from app.db import utcnow
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from tests.factories import make_city, make_partnership
 from tests.reports.helpers import archive, archive_city_only, edit, problem_parameters, report
 
@@ -107,7 +107,7 @@ async def test_undated_inactive_and_archived_partnerships_are_left_out(client):
 
 
 async def test_defaults_to_a_year_from_today(client):
-    today = utcnow().date()
+    today = date_in(DEFAULT_TIME_ZONE)
     # Eight years back: a leap year whenever today is one (so 29 February works too).
     signed = today.replace(year=today.year - 8)
     await partner(client, "Today", signed.isoformat())

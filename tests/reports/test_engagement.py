@@ -2,6 +2,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from app.db import utcnow
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
@@ -242,7 +243,7 @@ async def test_a_quiet_period(client):
 
 
 async def test_defaults_to_this_year(client):
-    year = utcnow().date().year
+    year = date_in(DEFAULT_TIME_ZONE).year
     body = await report(client, "engagement")
     assert body["period"] == {"from": f"{year}-01-01", "to": f"{year}-12-31"}
 
