@@ -1,7 +1,7 @@
 """Validated field types shared by the API schemas."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import phonenumbers
@@ -102,6 +102,18 @@ Phone = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
     AfterValidator(_phone),
 ]
+
+
+def _not_in_future(value: datetime) -> datetime:
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if moment > datetime.now(UTC):
+        raise ValueError(f"{moment.isoformat()} is in the future; record what has happened")
+    return moment.astimezone(UTC)
+
+
+# When something happened (recorded after the fact): not in the future; without a time zone
+# it is UTC.
+PastMoment = Annotated[datetime, AfterValidator(_not_in_future)]
 
 
 class InputModel(BaseModel):

@@ -82,6 +82,28 @@ def _stamps(
     return stamps
 
 
+def _check_moments(
+    values: dict[str, Any], status: InvitationStatus, invitation: Invitation
+) -> None:
+    """Dates given after the fact must fit the status the invitation ends up in."""
+    if "sent_at" in values and status not in _SENT:
+        raise InvalidInput.field(
+            "sent_at", f"sent_at is for an invitation that went out; this one is {status}"
+        )
+    if "responded_at" in values and status not in _ANSWERED:
+        raise InvalidInput.field(
+            "responded_at",
+            f"responded_at is for an invitation that was answered; this one is {status}",
+        )
+    sent_at = values.get("sent_at", invitation.sent_at)
+    responded_at = values.get("responded_at", invitation.responded_at)
+    if sent_at is not None and responded_at is not None and responded_at < sent_at:
+        field = "responded_at" if "responded_at" in values else "sent_at"
+        raise InvalidInput.field(
+            field, f"responded_at ({responded_at}) is before sent_at ({sent_at})"
+        )
+
+
 def _check_event_open(event: Event) -> None:
     if event.archived_at is not None:
         raise Conflict(
@@ -213,11 +235,9 @@ async def create_invitation(
     _check_event_open(event)
     await get_reference(session, Contact, data.contact_id, field="contact_id", noun="contact")
     await _check_not_invited(session, event.id, data.contact_id)
-    invitation = Invitation(
-        event_id=event.id,
-        **data.model_dump(),
-        **_stamps(data.status, sent_at=None, responded_at=None),
-    )
+    values = data.model_dump()
+    values.update(_stamps(data.status, sent_at=data.sent_at, responded_at=None))
+    invitation = Invitation(event_id=event.id, **values)
     return await create_record(
         session, invitation, actor=actor, entity=AuditEntity.invitation, extra={}
     )
@@ -227,9 +247,10 @@ async def update_invitation(
     session: AsyncSession, invitation: Invitation, data: InvitationUpdate, *, actor: str
 ) -> Invitation:
     values = changed_fields(data)
-    reject_null(values, "status")
+    reject_null(values, "status", "sent_at", "responded_at")
     current = InvitationStatus(invitation.status)
     new = values.get("status")
+    _check_moments(values, new or current, invitation)
     if new is not None and new != current:
         allowed = ALLOWED_MOVES[current]
         if new not in allowed:
@@ -240,7 +261,11 @@ async def update_invitation(
                 allowed=_in_order(allowed),
             )
         values.update(
-            _stamps(new, sent_at=invitation.sent_at, responded_at=invitation.responded_at)
+            _stamps(
+                new,
+                sent_at=values.get("sent_at", invitation.sent_at),
+                responded_at=values.get("responded_at", invitation.responded_at),
+            )
         )
     return await update_record(
         session, invitation, values, actor=actor, entity=AuditEntity.invitation
@@ -530,6 +555,7 @@ async def mark_sent(
             )
         )
     now = utcnow()
+    sent_at = data.sent_at or now
     if ids:
         result = await session.execute(
             update(Invitation)
@@ -540,7 +566,7 @@ async def mark_sent(
             )
             .values(
                 status=InvitationStatus.sent.value,
-                sent_at=now,
+                sent_at=sent_at,
                 updated_at=now,
                 version=Invitation.version + 1,
             )
@@ -551,7 +577,7 @@ async def mark_sent(
             raise Conflict("Some of the invitations changed meanwhile; reload them and try again")
         changes = audit_service.diff(
             {"status": InvitationStatus.planned, "sent_at": None},
-            {"status": InvitationStatus.sent, "sent_at": now},
+            {"status": InvitationStatus.sent, "sent_at": sent_at},
         )
         await _audit_each(
             session,
@@ -560,7 +586,7 @@ async def mark_sent(
             action=AuditAction.update,
             at=now,
         )
-    return {"marked": len(ids), "invitation_ids": ids, "sent_at": now}
+    return {"marked": len(ids), "invitation_ids": ids, "sent_at": sent_at}
 
 
 async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int]) -> None:
