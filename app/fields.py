@@ -2,12 +2,23 @@
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import phonenumbers
 import pycountry
-from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path, Query, Request
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from app.errors import InvalidInput
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -116,10 +127,69 @@ def _not_in_future(value: datetime) -> datetime:
 PastMoment = Annotated[datetime, AfterValidator(_not_in_future)]
 
 
+# No text may hold a NUL character: PostgreSQL cannot store one, and nothing a person types
+# contains it.
+NUL = "\x00"
+NUL_MESSAGE = "text cannot contain a NUL character (\\u0000)"
+
+
+def _nul_locations(value: Any, loc: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        return [loc] if NUL in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found += [loc + (key,)] if isinstance(key, str) and NUL in key else []
+            found += _nul_locations(item, loc + (key,))
+        return found
+    if isinstance(value, list | tuple):
+        return [where for i, item in enumerate(value) for where in _nul_locations(item, loc + (i,))]
+    return []
+
+
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are an error, so a typo is never silently dropped."""
+    """Request bodies: unknown fields are an error, so a typo is never silently dropped, and
+    no text holds a NUL character (checked once, on the whole body, naming each place)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul_characters(cls, data: Any) -> Any:
+        locations = _nul_locations(data)
+        if locations:
+            raise ValidationError.from_exception_data(
+                cls.__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("nul_character", NUL_MESSAGE),
+                        loc=loc,
+                        input=None,
+                    )
+                    for loc in locations
+                ],
+            )
+        return data
+
+
+async def refuse_nul_in_request(request: Request) -> None:
+    """A dependency of every route: no NUL character in a query parameter or a form field
+    (the token route's form; JSON bodies are checked by InputModel). Path parameters are ids
+    or the calendar token, which is looked up as it is."""
+    fields = [("query", request.query_params.multi_items())]
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        fields.append(("form", (await request.form()).multi_items()))  # parsed once, cached
+    errors = [
+        {"parameter": name, "in": where, "detail": NUL_MESSAGE}
+        for where, items in fields
+        for name, value in items
+        if NUL in name or (isinstance(value, str) and NUL in value)
+    ]
+    if errors:
+        names = ", ".join(dict.fromkeys(e["parameter"].replace(NUL, "\\u0000") for e in errors))
+        for error in errors:
+            error["parameter"] = error["parameter"].replace(NUL, "\\u0000")
+        raise InvalidInput(f"{names}: {NUL_MESSAGE}", errors=errors)
 
 
 class RecordRead(BaseModel):
