@@ -52,12 +52,14 @@ def add_record_routes(
     present: Callable[[AsyncSession, Any], Awaitable[Any]] | None = None,
     archive: Archive | None = None,
     archive_options: Callable[..., Any] = _no_options,
+    created_schema: type[Any] | None = None,
 ) -> None:
     """POST /, GET /{id}, PATCH /{id}, DELETE /{id} (archives; nothing is destroyed) and
     POST /{id}/restore. ``create(session, data, actor, settings)`` and
     ``update(session, record, data, actor, settings)`` are the domain's service calls;
     ``present(session, record)``, if given, loads what the read model shows beyond the row;
-    ``archive``, if given, archives a record with what comes with it (see ``Archive``)."""
+    ``archive``, if given, archives a record with what comes with it (see ``Archive``);
+    ``created_schema``, if given, is what POST / answers (the read model and more)."""
 
     async def archive_one_record(session: AsyncSession, record: Any, actor: str, _: Any) -> Any:
         return await archive_record(session, record, actor=actor, entity=entity)
@@ -149,7 +151,9 @@ def add_record_routes(
             path,
             endpoint,
             methods=[method],
-            response_model=read_schema,
+            response_model=(created_schema or read_schema)
+            if endpoint is create_one
+            else read_schema,
             status_code=status_code,
             summary=summary,
             name=f"{endpoint.__name__.removesuffix('_one')}_{entity}",

@@ -1,12 +1,12 @@
 from datetime import date, datetime
 
-from app.fields import InputModel, LongText, PositiveId, RecordRead
+from app.fields import InputModel, LongText, PositiveId, RecordRead, Title
 from app.follow_ups.models import FollowUpStatus
-from app.interactions.schemas import Title
 
 
-class FollowUpCreate(InputModel):
-    """``completed_at`` is not here: the server stamps it when the status becomes ``done``."""
+class FollowUpFields(InputModel):
+    """What a new follow-up says, on its own or created with an interaction.
+    ``completed_at`` is not here: the server stamps it when the status becomes ``done``."""
 
     title: Title
     due_on: date
@@ -15,9 +15,17 @@ class FollowUpCreate(InputModel):
     contact_id: PositiveId | None = None
     city_id: PositiveId | None = None
     organization_id: PositiveId | None = None
-    interaction_id: PositiveId | None = None
     event_id: PositiveId | None = None
     notes: LongText | None = None
+
+
+class FollowUpCreate(FollowUpFields):
+    interaction_id: PositiveId | None = None
+
+
+class FollowUpDraft(FollowUpFields):
+    """A follow-up created with an interaction (``InteractionCreate.follow_up``): the same
+    fields as POST /follow-ups, about the new interaction."""
 
 
 class FollowUpUpdate(InputModel):

@@ -8,7 +8,12 @@ from app.db import SessionDep
 from app.fields import IdQuery
 from app.interactions import service as interactions_service
 from app.interactions.models import Interaction, InteractionKind
-from app.interactions.schemas import InteractionCreate, InteractionRead, InteractionUpdate
+from app.interactions.schemas import (
+    InteractionCreate,
+    InteractionCreated,
+    InteractionRead,
+    InteractionUpdate,
+)
 from app.pagination import Page, PageDep
 from app.routing import add_record_routes
 
@@ -53,4 +58,5 @@ add_record_routes(
     ),
     entity=AuditEntity.interaction,
     noun="interaction",
+    created_schema=InteractionCreated,
 )
