@@ -21,6 +21,7 @@ from app.contacts.routes import router as contacts_router
 from app.db import Database
 from app.errors import install_error_handlers
 from app.events.routes import router as events_router
+from app.exports.formats import remove_orphaned_files
 from app.exports.routes import router as exports_router
 from app.fields import refuse_nul_in_request
 from app.follow_ups.routes import router as follow_ups_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.principals.start(settings.database_url)
+        remove_orphaned_files()  # export files a crashed process left behind
         settle_memory()
         yield
         await app.state.principals.stop()
