@@ -8,7 +8,7 @@ import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import migrate
+from app import clock, migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.schemas import UserCreate
@@ -73,6 +73,7 @@ async def _load_demo(session: AsyncSession, settings: Settings) -> None:
         home_city=settings.home_city,
         assignee_id=admin.id if admin is not None else None,
         dormant_after_days=settings.dormant_after_days,
+        today=clock.today(settings),
     )
 
 

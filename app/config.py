@@ -3,9 +3,10 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-this-placeholder-is-not-a-secret"
@@ -36,6 +37,19 @@ class Settings(BaseSettings):
     list_read_contacts_per_minute: int = Field(default=2000, gt=0)
     list_read_audit_above: int = Field(default=100, ge=0)
     log_level: str = "INFO"
+    # The desk's time zone (IANA name): it decides what "today" is (see app/clock.py).
+    time_zone: str = "Asia/Taipei"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"CRM_TIME_ZONE={value!r} is not a time zone; use an IANA name like Asia/Taipei"
+            ) from exc
+        return value
 
     @property
     def is_sqlite(self) -> bool:

@@ -108,6 +108,7 @@ async def load_demo(
     home_city: str = "Taipei",
     assignee_id: int | None = None,
     dormant_after_days: int = 730,
+    today: date | None = None,
 ) -> None:
     """Load the demo records; the follow-up to reconnect with Johannesburg goes to
     ``assignee_id`` (the bootstrap admin)."""
@@ -276,7 +277,7 @@ async def load_demo(
         session,
         FollowUpCreate(
             title="Reconnect with Johannesburg: propose a sister-city exchange",
-            due_on=utcnow().date() + timedelta(days=14),
+            due_on=(today or utcnow().date()) + timedelta(days=14),
             assignee_id=assignee_id,
             city_id=cities["Johannesburg"],
             contact_id=delegate_ids[0],

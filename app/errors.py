@@ -98,9 +98,24 @@ def _pointer(loc: tuple[Any, ...]) -> dict[str, str]:
 
 
 def _clean_message(error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    # pydantic explains a bad date by how its parser failed ("input is too short"); a client
+    # needs the format.
+    if kind.startswith(("date_parsing", "date_from_datetime", "date_type")):
+        return f"{_shown(error.get('input'))} is not a date; use YYYY-MM-DD"
+    if kind.startswith(("datetime_parsing", "datetime_from_date", "datetime_type")):
+        return (
+            f"{_shown(error.get('input'))} is not a date and time; use YYYY-MM-DDTHH:MM:SSZ "
+            "(or another UTC offset, e.g. +08:00)"
+        )
     message = str(error.get("msg", "Invalid value"))
     # pydantic prefixes messages from our own validators with "Value error, "
     return message.removeprefix("Value error, ")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else "This value"
+    return text if len(text) <= 60 else text[:57] + "...'"
 
 
 async def _app_error(request: Request, exc: AppError) -> JSONResponse:

@@ -1,17 +1,30 @@
 """Validated field types shared by the API schemas."""
 
-from datetime import datetime
-from typing import Annotated
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 import phonenumbers
 import pycountry
-from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path, Query, Request
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from app.errors import InvalidInput
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -52,26 +65,132 @@ LanguageList = Annotated[
 ]
 
 
-def _phone(value: str) -> str:
+# Extension words people write after a number (Chinese, Japanese, Korean), read as "ext.".
+_EXTENSION_WORDS = re.compile(r"\s*(?:分機|分机|轉|转|內線|内線|内线|내선)\s*[:：]?\s*")
+MAX_EXTENSION = 10  # digits: the stored number fits the 40-character column
+
+
+def _phone_hint(region: str | None) -> str:
+    example = phonenumbers.example_number(region) if region else None
+    if example is None:
+        return "write it with its country code, e.g. +886 2 1234 5678"
+    international = phonenumbers.format_number(
+        example, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return f"e.g. {international}, or {national} for a number in {region}"
+
+
+def phone_number(value: str, region: str | None = None) -> str:
+    """A phone number as stored and exported: E.164, with its extension, if any, as RFC 3966
+    writes it (``+886227208889;ext=1234``). A number without its country code
+    (``02 2725 6113``) is read as a number of ``region`` (ISO 3166-1), if given."""
+    text = _EXTENSION_WORDS.sub(" ext. ", value.strip())
     try:
-        number = phonenumbers.parse(value, None)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(
-            f"'{value}' is not a phone number; "
-            "write it with its country code, e.g. +886 2 1234 5678"
-        ) from exc
+        where = "" if region or text.startswith("+") else " (the contact has no city country)"
+        raise ValueError(f"'{value}' is not a phone number{where}; {_phone_hint(region)}") from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"'{value}' is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        raise ValueError(f"'{value}' is not a valid phone number; {_phone_hint(region)}")
+    if number.extension and (
+        len(number.extension) > MAX_EXTENSION or not number.extension.isdigit()
+    ):
+        raise ValueError(f"'{value}': an extension has at most {MAX_EXTENSION} digits")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
-Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_phone)]
+def _phone(value: str) -> str:
+    """A number with its country code is checked here; one without it is kept as written
+    until the service knows the country of the contact's city (``phone_number``)."""
+    if not any(ch.isdigit() for ch in value):
+        raise ValueError(f"'{value}' is not a phone number; {_phone_hint(None)}")
+    return phone_number(value) if value.startswith("+") else value
+
+
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(_phone),
+]
+
+
+def _not_in_future(value: datetime) -> datetime:
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if moment > datetime.now(UTC):
+        raise ValueError(f"{moment.isoformat()} is in the future; record what has happened")
+    return moment.astimezone(UTC)
+
+
+# When something happened (recorded after the fact): not in the future; without a time zone
+# it is UTC.
+PastMoment = Annotated[datetime, AfterValidator(_not_in_future)]
+
+
+# No text may hold a NUL character: PostgreSQL cannot store one, and nothing a person types
+# contains it.
+NUL = "\x00"
+NUL_MESSAGE = "text cannot contain a NUL character (\\u0000)"
+
+
+def _nul_locations(value: Any, loc: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        return [loc] if NUL in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found += [loc + (key,)] if isinstance(key, str) and NUL in key else []
+            found += _nul_locations(item, loc + (key,))
+        return found
+    if isinstance(value, list | tuple):
+        return [where for i, item in enumerate(value) for where in _nul_locations(item, loc + (i,))]
+    return []
 
 
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are an error, so a typo is never silently dropped."""
+    """Request bodies: unknown fields are an error, so a typo is never silently dropped, and
+    no text holds a NUL character (checked once, on the whole body, naming each place)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul_characters(cls, data: Any) -> Any:
+        locations = _nul_locations(data)
+        if locations:
+            raise ValidationError.from_exception_data(
+                cls.__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("nul_character", NUL_MESSAGE),
+                        loc=loc,
+                        input=None,
+                    )
+                    for loc in locations
+                ],
+            )
+        return data
+
+
+async def refuse_nul_in_request(request: Request) -> None:
+    """A dependency of every route: no NUL character in a query parameter or a form field
+    (the token route's form; JSON bodies are checked by InputModel). Path parameters are ids
+    or the calendar token, which is looked up as it is."""
+    fields = [("query", request.query_params.multi_items())]
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        fields.append(("form", (await request.form()).multi_items()))  # parsed once, cached
+    errors = [
+        {"parameter": name, "in": where, "detail": NUL_MESSAGE}
+        for where, items in fields
+        for name, value in items
+        if NUL in name or (isinstance(value, str) and NUL in value)
+    ]
+    if errors:
+        names = ", ".join(dict.fromkeys(e["parameter"].replace(NUL, "\\u0000") for e in errors))
+        for error in errors:
+            error["parameter"] = error["parameter"].replace(NUL, "\\u0000")
+        raise InvalidInput(f"{names}: {NUL_MESSAGE}", errors=errors)
 
 
 class RecordRead(BaseModel):

@@ -21,7 +21,9 @@ from app.contacts.routes import router as contacts_router
 from app.db import Database
 from app.errors import install_error_handlers
 from app.events.routes import router as events_router
+from app.exports.formats import remove_orphaned_files
 from app.exports.routes import router as exports_router
+from app.fields import refuse_nul_in_request
 from app.follow_ups.routes import router as follow_ups_router
 from app.health import router as health_router
 from app.interactions.routes import router as interactions_router
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.principals.start(settings.database_url)
+        remove_orphaned_files()  # export files a crashed process left behind
         settle_memory()
         yield
         await app.state.principals.stop()
@@ -84,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routers are included directly (not nested), which keeps route matching cheap.
     for router in (health_router, auth_router, calendar_feed_router):
         # Public: health, the token route (user routes check roles themselves), the .ics feed.
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(refuse_nul_in_request)])
     for router in (
         exports_router,  # first: its fixed paths (/contacts/export) before /contacts/{id}
         cities_router,
@@ -101,5 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         calendar_router,
         audit_router,
     ):
-        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(current_user)])
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            dependencies=[Depends(refuse_nul_in_request), Depends(current_user)],
+        )
     return app

@@ -6,11 +6,12 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Header, Response
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit_service
+from app.audit.models import AuditEntry
 from app.audit.schemas import AuditAction, AuditEntity
 from app.db import RecordMixin, utcnow
 from app.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
@@ -204,6 +205,79 @@ async def restore_record(session: AsyncSession, record: R, *, actor: str, entity
     if record.archived_at is None:
         return record
     return await _set_archived(session, record, None, actor, entity, AuditAction.restore)
+
+
+async def audit_each(
+    session: AsyncSession,
+    changes: Mapping[int, dict[str, Any]],
+    *,
+    actor: str,
+    action: AuditAction,
+    entity: AuditEntity,
+    at: Any,
+) -> None:
+    """One audit entry per record (``{record_id: changes}``), in one executemany."""
+    if not changes:
+        return
+    await session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "occurred_at": at,
+                "actor": actor,
+                "action": action.value,
+                "entity": entity.value,
+                "entity_id": record_id,
+                "changes": record_changes,
+            }
+            for record_id, record_changes in changes.items()
+        ],
+    )
+
+
+async def archive_many(
+    session: AsyncSession,
+    model: type[RecordMixin],
+    ids: Collection[int],
+    *,
+    actor: str,
+    entity: AuditEntity,
+    values: Mapping[str, Any] | None = None,
+) -> None:
+    """Archive these live records (and set ``values`` on them) in one UPDATE, one audit
+    entry each: for a cascade, where one archive brings others with it."""
+    ids = sorted(ids)
+    if not ids:
+        return
+    now = utcnow()
+    table: Any = model
+    before: dict[int, dict[str, Any]] = {
+        row[0]: dict(zip(values or {}, row[1:], strict=True))
+        for row in await session.execute(
+            select(table.id, *(getattr(table, field) for field in values or {})).where(
+                table.id.in_(ids), table.archived_at.is_(None)
+            )
+        )
+    }
+    await session.execute(
+        update(table)
+        .where(table.id.in_(list(before)))
+        .values(archived_at=now, updated_at=now, version=table.version + 1, **(values or {}))
+        .execution_options(synchronize_session=False)
+    )
+    await audit_each(
+        session,
+        {
+            record_id: audit_service.diff(
+                {"archived_at": None, **old}, {"archived_at": now, **(values or {})}
+            )
+            for record_id, old in before.items()
+        },
+        actor=actor,
+        action=AuditAction.archive,
+        entity=entity,
+        at=now,
+    )
 
 
 async def _set_archived(

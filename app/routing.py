@@ -4,9 +4,9 @@ A domain's routes.py keeps what is its own (the list with its filters, sub-resou
 hands its service functions to ``add_record_routes`` for the rest."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
@@ -27,6 +27,14 @@ from app.records import (
 
 Create = Callable[[AsyncSession, Any, str, Settings], Awaitable[Any]]
 Update = Callable[[AsyncSession, Any, Any, str, Settings], Awaitable[Any]]
+# archive(session, record, actor, options): what archiving one record does beyond setting
+# archived_at (cascades); ``options`` is what the ``archive_options`` dependency parsed from
+# the request (the DELETE route's own query parameters), or None.
+Archive = Callable[[AsyncSession, Any, str, Any], Awaitable[Any]]
+
+
+def _no_options() -> None:
+    return None
 
 
 def add_record_routes(
@@ -42,11 +50,21 @@ def add_record_routes(
     noun: str,
     check_restorable: Callable[[AsyncSession, Any], Awaitable[None]] | None = None,
     present: Callable[[AsyncSession, Any], Awaitable[Any]] | None = None,
+    archive: Archive | None = None,
+    archive_options: Callable[..., Any] = _no_options,
+    created_schema: type[Any] | None = None,
 ) -> None:
     """POST /, GET /{id}, PATCH /{id}, DELETE /{id} (archives; nothing is destroyed) and
     POST /{id}/restore. ``create(session, data, actor, settings)`` and
     ``update(session, record, data, actor, settings)`` are the domain's service calls;
-    ``present(session, record)``, if given, loads what the read model shows beyond the row."""
+    ``present(session, record)``, if given, loads what the read model shows beyond the row;
+    ``archive``, if given, archives a record with what comes with it (see ``Archive``);
+    ``created_schema``, if given, is what POST / answers (the read model and more)."""
+
+    async def archive_one_record(session: AsyncSession, record: Any, actor: str, _: Any) -> Any:
+        return await archive_record(session, record, actor=actor, entity=entity)
+
+    archive_service = archive or archive_one_record
 
     async def respond(session: AsyncSession, response: Response, record: Any) -> Any:
         if present is not None:
@@ -88,16 +106,17 @@ def add_record_routes(
         record = await update(session, record, data, user.username, settings)
         return await respond(session, response, record)
 
-    async def archive(
+    async def archive_one(
         record_id: IdPath,
         session: SessionDep,
         user: Editor,
         response: Response,
+        options: Annotated[Any, Depends(archive_options)],
         if_match: IfMatch = None,
     ) -> Any:
         record = await get_record(session, model, record_id, noun)
         check_if_match(record, if_match)
-        record = await archive_record(session, record, actor=user.username, entity=entity)
+        record = await archive_service(session, record, user.username, options)
         return await respond(session, response, record)
 
     async def restore(
@@ -120,7 +139,7 @@ def add_record_routes(
         ("/{record_id}", update_one, "PATCH", f"Change some fields of a {noun}", 200),
         (
             "/{record_id}",
-            archive,
+            archive_one,
             "DELETE",
             f"Archive a {noun} (nothing is destroyed; restore brings it back)",
             200,
@@ -132,7 +151,9 @@ def add_record_routes(
             path,
             endpoint,
             methods=[method],
-            response_model=read_schema,
+            response_model=(created_schema or read_schema)
+            if endpoint is create_one
+            else read_schema,
             status_code=status_code,
             summary=summary,
             name=f"{endpoint.__name__.removesuffix('_one')}_{entity}",

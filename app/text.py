@@ -1,6 +1,10 @@
-"""Folding text for search: case- and accent-insensitive, any script."""
+"""Folding text for search and duplicate checks: case- and accent-insensitive, any script,
+Traditional and Simplified Chinese alike."""
 
 import unicodedata
+from functools import cache
+
+import opencc
 
 # Letters that Unicode does not decompose into a base letter plus a mark.
 _SPECIAL = str.maketrans(
@@ -8,13 +12,22 @@ _SPECIAL = str.maketrans(
 )
 
 
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
 def fold(text: str | None) -> str:
-    """``Chișinău`` → ``chisinau``, ``São Paulo`` → ``sao paulo``; CJK is kept as it is."""
+    """``Chișinău`` → ``chisinau``, ``São Paulo`` → ``sao paulo``, ``臺中`` → ``台中``: Chinese
+    is folded to Simplified characters (many Traditional ones map to one Simplified one, so
+    that is the direction that folds), so either script finds the other."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = unicodedata.normalize("NFKC", stripped).translate(_SPECIAL)
+    if not folded.isascii():
+        folded = _to_simplified().convert(folded)
     return " ".join(folded.split())
 
 

@@ -17,6 +17,19 @@ class CityListQuery(CityFilters, ListQuery):
     sort: Annotated[str, SortBy(cities_service.SORTABLE)] | None = None
 
 
+def archive_options(
+    cascade: Annotated[
+        bool,
+        Query(
+            description="Also archive the city's live contacts (cancelling their planned "
+            "invitations) and its active partnerships; without it, a city that has any is "
+            "not archived (409 naming them)"
+        ),
+    ] = False,
+) -> bool:
+    return cascade
+
+
 @router.get("", response_model=Page[CityRead])
 async def list_cities(
     session: SessionDep, query: Annotated[CityListQuery, Query()]
@@ -39,4 +52,9 @@ add_record_routes(
     ),
     entity=AuditEntity.city,
     noun="city",
+    check_restorable=cities_service.check_restorable,
+    archive=lambda session, city, actor, cascade: cities_service.archive_city(
+        session, city, actor=actor, cascade=cascade
+    ),
+    archive_options=archive_options,
 )

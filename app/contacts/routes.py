@@ -42,4 +42,7 @@ add_record_routes(
     entity=AuditEntity.contact,
     noun="contact",
     check_restorable=contacts_service.check_restorable,
+    archive=lambda session, contact, actor, _options: contacts_service.archive_contact(
+        session, contact, actor=actor
+    ),
 )

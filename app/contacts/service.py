@@ -8,9 +8,14 @@ from app.cities.models import City
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactCreate, ContactFilters, ContactUpdate
 from app.db import json_list_contains
+from app.errors import InvalidInput
+from app.fields import phone_number
+from app.invitations import service as invitations_service
 from app.organizations.models import Organization
 from app.pagination import ListQuery, paginate
 from app.records import (
+    archive_many,
+    archive_record,
     changed_fields,
     conflict_with,
     create_record,
@@ -93,6 +98,21 @@ async def _check_email_free(
         )
 
 
+async def _resolve_phone(
+    session: AsyncSession, values: dict[str, Any], city_id: int | None
+) -> None:
+    """A phone number written without its country code is read as a number of the country
+    of the contact's city."""
+    phone = values.get("phone")
+    if not phone or phone.startswith("+"):
+        return
+    city = await session.get(City, city_id) if city_id is not None else None
+    try:
+        values["phone"] = phone_number(phone, city.country_code if city else None)
+    except ValueError as exc:
+        raise InvalidInput.field("phone", str(exc)) from exc
+
+
 async def _check_references(session: AsyncSession, values: dict[str, Any]) -> None:
     """The city and organization a contact is given must exist and be live."""
     if values.get("city_id") is not None:
@@ -116,6 +136,7 @@ async def create_contact(session: AsyncSession, data: ContactCreate, *, actor: s
     values = data.model_dump()
     await _check_email_free(session, data.email)
     await _check_references(session, values)
+    await _resolve_phone(session, values, values.get("city_id"))
     contact = Contact(**values)
     _refresh_derived(contact)
     await create_record(session, contact, actor=actor, entity=AuditEntity.contact, extra={})
@@ -135,10 +156,25 @@ async def update_contact(
         if k in ("city_id", "organization_id") and v != getattr(contact, k)
     }
     await _check_references(session, changed_refs)
+    await _resolve_phone(session, values, values.get("city_id", contact.city_id))
     await update_record(
         session, contact, values, actor=actor, entity=AuditEntity.contact, refresh=_refresh_derived
     )
     return await _load_names(session, contact) if changed_refs else contact
+
+
+async def archive_contact(session: AsyncSession, contact: Contact, *, actor: str) -> Contact:
+    """Archive a contact and cancel the invitations still planned for them."""
+    if contact.archived_at is None:
+        assert contact.id is not None
+        await invitations_service.cancel_planned(session, [contact.id], actor=actor)
+    return await archive_record(session, contact, actor=actor, entity=AuditEntity.contact)
+
+
+async def archive_contacts(session: AsyncSession, contact_ids: list[int], *, actor: str) -> None:
+    """Archive several contacts at once (a cascade), cancelling their planned invitations."""
+    await invitations_service.cancel_planned(session, contact_ids, actor=actor)
+    await archive_many(session, Contact, contact_ids, actor=actor, entity=AuditEntity.contact)
 
 
 async def check_restorable(session: AsyncSession, contact: Contact) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
+from app.contacts.models import Contact
 from app.errors import InvalidInput
 from app.events.models import Event
 from app.events.schemas import (
@@ -69,7 +70,12 @@ async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> 
     if counts:
         rows = await session.execute(
             select(Invitation.event_id, Invitation.status, func.count())
-            .where(Invitation.event_id.in_(list(counts)), Invitation.archived_at.is_(None))
+            .join(Contact, Contact.id == Invitation.contact_id)
+            .where(
+                Invitation.event_id.in_(list(counts)),
+                Invitation.archived_at.is_(None),
+                Contact.archived_at.is_(None),
+            )
             .group_by(Invitation.event_id, Invitation.status)
         )
         for event_id, status, count in rows.all():

@@ -11,10 +11,11 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.cli_options import filter_options
 from app.config import get_settings
 from app.contacts.schemas import ContactFilters
-from app.db import Database, utcnow
+from app.db import Database
 from app.errors import AppError
 from app.exports import service as exports_service
 from app.exports.schemas import ExportFormat, TableFormat
@@ -121,7 +122,7 @@ def export_contacts(
             engine=database.snapshot_engine,
             format=chosen,
             filters=filters,
-            today=utcnow().date(),
+            today=clock.today(get_settings()),
             actor=ACTOR,
         )
 

@@ -23,10 +23,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet import _writer as openpyxl_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula: these first characters, also in their
+# fullwidth forms (an East Asian keyboard types ＝), and also behind characters that show
+# nothing (spaces, a BOM, zero-width spaces and joiners).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+INVISIBLE_LEAD = " \u00a0\u3000\ufeff\u200b\u200c\u200d\u2060"
 # Characters no spreadsheet cell may hold (XML 1.0 forbids them; CSV readers choke on them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -58,14 +63,14 @@ def plain_text(value: Any) -> str:
 def safe_cell(value: Any) -> str:
     """``plain_text`` defused: never read as a formula by Excel, LibreOffice or Sheets."""
     text = plain_text(value)
-    if text.lstrip(" ").startswith(FORMULA_STARTS):
+    if text.lstrip(INVISIBLE_LEAD).startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
 
 # A cell that starts with none of these can be written as it is (when it has no control
 # characters): the first test of the fast path below.
-_RISKY_FIRST = frozenset(FORMULA_STARTS) | {" "}
+_RISKY_FIRST = frozenset(FORMULA_STARTS) | frozenset(INVISIBLE_LEAD)
 
 
 def _csv_rows(rows: Iterable[Sequence[Any]]) -> str:
@@ -159,6 +164,61 @@ def _discard(sheet: WriteOnlyWorksheet) -> None:
         writer.cleanup()
 
 
+# XLSX is built on disk (openpyxl writes a sheet to a file), in a folder of our own, mode
+# 0700. A file is named after the process that wrote it, so what a crashed process left
+# behind is recognised and removed (``remove_orphaned_files``, run at start), while the
+# files of other live workers are left alone.
+TEMP_PREFIX = "crm-export-"
+
+
+def temp_dir() -> Path:
+    folder = Path(tempfile.gettempdir()) / f"diplomacy-crm-exports-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+        raise RuntimeError(f"{folder} is not a folder of this user; remove it")
+    folder.chmod(0o700)
+    return folder
+
+
+def _temp_file(suffix: str) -> Path:
+    descriptor, name = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=suffix, dir=temp_dir()
+    )
+    os.close(descriptor)
+    return Path(name)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_orphaned_files() -> int:
+    """Delete the export files of processes that are gone (a crash mid-export); returns how
+    many there were."""
+    removed = 0
+    for path in temp_dir().glob(f"{TEMP_PREFIX}*"):
+        pid = path.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or not _process_alive(int(pid)) or int(pid) == os.getpid():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _start_sheet_file(sheet: WriteOnlyWorksheet) -> None:
+    """Make openpyxl write the sheet into our folder rather than the system's temp folder
+    (it has no option for it: this is what its write-only sheet does on its first row)."""
+    out = str(_temp_file(".xml"))
+    openpyxl_writer.ALL_TEMP_FILES.append(out)  # openpyxl's cleanup expects to know it
+    sheet._writer = openpyxl_writer.WorksheetWriter(sheet, out=out)
+    sheet._writer.write_top()
+
+
 async def xlsx_stream(
     header: Sequence[str],
     batches: AsyncIterable[Sequence[Sequence[Any]]],
@@ -169,18 +229,18 @@ async def xlsx_stream(
 ) -> AsyncIterator[bytes]:
     """Stream an XLSX workbook built from batches of rows: openpyxl's write-only sheet writes
     each batch to a temporary file (in a worker thread, off the event loop), the workbook is
-    saved to another temporary file, sent in chunks and deleted. Memory stays flat with the
-    row count. One sheet: a bold header row, frozen below, with the given column widths."""
+    saved to another temporary file, sent in chunks and deleted; both are in ``temp_dir()``.
+    Memory stays flat with the row count. One sheet: a bold header row, frozen below, with
+    the given column widths."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
+    _start_sheet_file(sheet)
     sheet.append([_text_cell(sheet, plain_text(name), font=bold) for name in header])
-    descriptor, name = tempfile.mkstemp(prefix="crm-export-", suffix=".xlsx")
-    os.close(descriptor)
-    path = Path(name)
+    path = _temp_file(".xlsx")
     saved = False
     try:
         async for batch in batches:

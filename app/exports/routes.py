@@ -5,7 +5,8 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.auth.deps import Editor
-from app.db import WriteSessionDep, utcnow
+from app.clock import TodayDep
+from app.db import WriteSessionDep
 from app.exports import formats
 from app.exports import service as exports_service
 from app.exports.schemas import ContactExportQuery, InvitationExportQuery
@@ -80,6 +81,7 @@ async def export_contacts(
     user: Editor,
     engine: ReadEngine,
     query: Annotated[ContactExportQuery, Query()],
+    today: TodayDep,
 ) -> StreamingResponse:
     """The contacts the list's filters select, as CSV, XLSX or vCard 3.0 (editors and admins;
     the export is audited)."""
@@ -88,7 +90,7 @@ async def export_contacts(
         engine=engine,
         format=query.format,
         filters=query.filters,
-        today=utcnow().date(),
+        today=today,
         actor=user.username,
     )
     return _send(export)

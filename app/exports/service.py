@@ -8,18 +8,20 @@ import asyncio
 import re
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 import pycountry
 import vobject
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.audit import service as audit_service
+from app.audit.models import AuditEntry
 from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.contacts import service as contacts_service
@@ -118,6 +120,10 @@ class Export:
     to_cells: Callable[[Row[Any]], Sequence[Any]]
     to_vcard: Callable[[Row[Any]], str] | None = None
     sheet_title: str = "Export"
+    # The export's audit entry, written when it starts (as not complete) and rewritten when
+    # the stream ends with the rows really sent, or as incomplete if it was cut short.
+    audit_id: int | None = None
+    audit_changes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def media_type(self) -> str:
@@ -131,7 +137,50 @@ class Export:
         return value
 
     def body(self, on_rows: ProgressCallback | None = None) -> AsyncIterator[bytes]:
-        """The file's bytes; ``on_rows(n)`` is told of every batch of ``n`` rows read."""
+        """The file's bytes; ``on_rows(n)`` is told of every batch of ``n`` rows read. The
+        audit entry learns how many rows went out, and whether the file was complete."""
+        read = [0]
+
+        def count(rows: int) -> None:
+            read[0] += rows
+            if on_rows is not None:
+                on_rows(rows)
+
+        return self._audited(self._chunks(count), read)
+
+    async def _audited(self, chunks: AsyncIterator[bytes], read: list[int]) -> AsyncIterator[bytes]:
+        """The chunks, one behind: the last one goes out only once the audit entry says the
+        export is complete, so a client that has the whole file finds it audited."""
+        complete = False
+        try:
+            previous = None
+            async for chunk in chunks:
+                if previous is not None:
+                    yield previous
+                previous = chunk
+            await self._record_end(read[0], complete=True)
+            complete = True
+            if previous is not None:
+                yield previous
+        finally:
+            if not complete:
+                await _close(chunks)
+                # A client that went away cancels the stream; the entry is still written.
+                with anyio.CancelScope(shield=True):
+                    await self._record_end(read[0], complete=False)
+
+    async def _record_end(self, rows: int, *, complete: bool) -> None:
+        if self.audit_id is None:
+            return
+        changes = {**self.audit_changes, "rows": rows}
+        if not complete:
+            changes.update(rows_expected=self.rows, complete=False)
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                update(AuditEntry).where(AuditEntry.id == self.audit_id).values(changes=changes)
+            )
+
+    def _chunks(self, on_rows: ProgressCallback) -> AsyncIterator[bytes]:
         if self.format is ExportFormat.vcf:
             assert self.to_vcard is not None
             rows = _row_batches(self.engine, self.statement, _as_is, on_rows)
@@ -142,6 +191,12 @@ class Export:
             widths = [column.width for column in self.columns]
             return formats.xlsx_stream(header, batches, widths=widths, title=self.sheet_title)
         return formats.csv_stream(header, batches)
+
+
+async def _close(chunks: AsyncIterator[bytes]) -> None:
+    close = getattr(chunks, "aclose", None)
+    if close is not None:
+        await close()
 
 
 async def _row_batches(
@@ -201,7 +256,7 @@ def _check_fits(format: ExportFormat, rows: int) -> None:
         raise InvalidInput(detail, errors=[error])
 
 
-def _audit_export(
+async def _audit_export(
     session: AsyncSession,
     *,
     actor: str,
@@ -210,15 +265,21 @@ def _audit_export(
     format: ExportFormat,
     filters: dict[str, Any],
     rows: int,
-) -> None:
-    audit_service.record(
+) -> dict[str, Any]:
+    """The export's audit entry as it starts: not complete, no row sent yet. Written in the
+    request's transaction, so no export goes out unaudited; the stream rewrites it at its
+    end (see ``Export.body``). Returns what ``Export`` needs to do that."""
+    changes = {"format": str(format), "filters": filters}
+    entry = audit_service.record(
         session,
         actor=actor,
         action=AuditAction.export,
         entity=entity,
         entity_id=entity_id,  # null: an export of many records
-        changes={"format": str(format), "filters": filters, "rows": rows},
+        changes={**changes, "rows": 0, "rows_expected": rows, "complete": False},
     )
+    await session.flush()
+    return {"audit_id": entry.id, "audit_changes": changes}
 
 
 def _slug(text: str, *, ascii_only: bool) -> str:
@@ -304,7 +365,7 @@ async def export_invitations(
     rows = await _count(session, statement)
     export_format = ExportFormat(format)
     _check_fits(export_format, rows)
-    _audit_export(
+    audit = await _audit_export(
         session,
         actor=actor,
         entity=AuditEntity.invitation,
@@ -327,6 +388,7 @@ async def export_invitations(
         columns=INVITATION_COLUMNS,
         to_cells=_invitation_cells,
         sheet_title="Invitations",
+        **audit,
     )
 
 
@@ -442,7 +504,7 @@ async def export_contacts(
     statement = contact_rows(session, filters, for_vcards=format is ExportFormat.vcf)
     rows = await _count(session, _filtered_contacts(session, filters).with_only_columns(Contact.id))
     _check_fits(format, rows)
-    _audit_export(
+    audit = await _audit_export(
         session,
         actor=actor,
         entity=AuditEntity.contact,
@@ -463,4 +525,5 @@ async def export_contacts(
         to_cells=_contact_cells,
         to_vcard=contact_vcard,
         sheet_title="Contacts",
+        **audit,
     )

@@ -3,6 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from app.audit.schemas import AuditEntity
+from app.clock import TodayDep
 from app.db import SessionDep
 from app.follow_ups import service as follow_ups_service
 from app.follow_ups.models import FollowUp
@@ -24,11 +25,11 @@ class FollowUpListQuery(FollowUpFilters, ListQuery):
 
 @router.get("", response_model=Page[FollowUpRead])
 async def list_follow_ups(
-    session: SessionDep, query: Annotated[FollowUpListQuery, Query()]
+    session: SessionDep, query: Annotated[FollowUpListQuery, Query()], today: TodayDep
 ) -> dict[str, Any]:
     """Follow-ups, soonest due first (sort by due_on, status, created_at, title or id); ``q``
     matches a part of the title, ignoring case."""
-    items, total = await follow_ups_service.list_follow_ups(session, query, query)
+    items, total = await follow_ups_service.list_follow_ups(session, query, query, today=today)
     return Page.build(items, total, query)
 
 

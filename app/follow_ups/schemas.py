@@ -2,14 +2,14 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from app.fields import InputModel, LongText, PositiveId, RecordRead
+from app.fields import InputModel, LongText, PositiveId, RecordRead, Title
 from app.follow_ups.models import FollowUpStatus
-from app.interactions.schemas import Title
 from app.pagination import RecordFilters
 
 
-class FollowUpCreate(InputModel):
-    """``completed_at`` is not here: the server stamps it when the status becomes ``done``."""
+class FollowUpFields(InputModel):
+    """What a new follow-up says, on its own or created with an interaction.
+    ``completed_at`` is not here: the server stamps it when the status becomes ``done``."""
 
     title: Title
     due_on: date
@@ -18,9 +18,17 @@ class FollowUpCreate(InputModel):
     contact_id: PositiveId | None = None
     city_id: PositiveId | None = None
     organization_id: PositiveId | None = None
-    interaction_id: PositiveId | None = None
     event_id: PositiveId | None = None
     notes: LongText | None = None
+
+
+class FollowUpCreate(FollowUpFields):
+    interaction_id: PositiveId | None = None
+
+
+class FollowUpDraft(FollowUpFields):
+    """A follow-up created with an interaction (``InteractionCreate.follow_up``): the same
+    fields as POST /follow-ups, about the new interaction."""
 
 
 class FollowUpUpdate(InputModel):
@@ -63,7 +71,7 @@ class FollowUpFilters(RecordFilters):
     )
     overdue: bool | None = Field(
         None,
-        description="true: open and due before today (UTC); "
+        description="true: open and due before today (in CRM_TIME_ZONE); "
         "false: every follow-up that is not overdue",
     )
     contact_id: PositiveId | None = None

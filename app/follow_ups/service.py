@@ -49,7 +49,7 @@ def _is_overdue(today: date) -> Any:
 
 
 async def list_follow_ups(
-    session: AsyncSession, page: ListQuery, filters: FollowUpFilters
+    session: AsyncSession, page: ListQuery, filters: FollowUpFilters, *, today: date
 ) -> tuple[list[FollowUp], int]:
     """``due_before`` and ``due_after`` are exclusive; ``overdue`` means open and due before
     today (``overdue=false``: everything else)."""
@@ -71,7 +71,7 @@ async def list_follow_ups(
     if due_after is not None:
         stmt = stmt.where(FollowUp.due_on > due_after)
     if overdue is not None:
-        condition = _is_overdue(utcnow().date())
+        condition = _is_overdue(today)
         stmt = stmt.where(condition if overdue else not_(condition))
     for field in LINKS:
         if (value := getattr(filters, field)) is not None:
@@ -101,21 +101,26 @@ async def check_assignee(session: AsyncSession, user_id: int, *, field: str) -> 
     return user
 
 
-async def _check_references(
-    session: AsyncSession, values: dict[str, Any], current: FollowUp | None = None
+async def check_references(
+    session: AsyncSession,
+    values: dict[str, Any],
+    current: FollowUp | None = None,
+    *,
+    prefix: str = "",
 ) -> None:
     """Check each reference the body sets to something new. A reference the follow-up already
-    has stays valid even if its record was archived (or its user deactivated) since."""
+    has stays valid even if its record was archived (or its user deactivated) since.
+    ``prefix`` names where the follow-up sits in the body (``follow_up/``)."""
 
     def is_new(field: str) -> bool:
         value = values.get(field)
         return value is not None and (current is None or value != getattr(current, field))
 
     if is_new("assignee_id"):
-        await check_assignee(session, values["assignee_id"], field="assignee_id")
+        await check_assignee(session, values["assignee_id"], field=f"{prefix}assignee_id")
     for field, (model, noun) in LINKS.items():
         if is_new(field):
-            await get_reference(session, model, values[field], field=field, noun=noun)
+            await get_reference(session, model, values[field], field=prefix + field, noun=noun)
 
 
 def _completion(old: FollowUpStatus | None, new: FollowUpStatus) -> dict[str, Any]:
@@ -130,7 +135,7 @@ def _completion(old: FollowUpStatus | None, new: FollowUpStatus) -> dict[str, An
 
 async def create_follow_up(session: AsyncSession, data: FollowUpCreate, *, actor: str) -> FollowUp:
     values = data.model_dump()
-    await _check_references(session, values)
+    await check_references(session, values)
     follow_up = FollowUp(**values, **_completion(None, data.status))
     return await create_record(
         session, follow_up, actor=actor, entity=AuditEntity.follow_up, extra={}
@@ -142,7 +147,7 @@ async def update_follow_up(
 ) -> FollowUp:
     values = changed_fields(data)
     reject_null(values, "title", "due_on", "status")
-    await _check_references(session, values, current=follow_up)
+    await check_references(session, values, current=follow_up)
     if "status" in values:
         values.update(_completion(follow_up.status, values["status"]))
     return await update_record(

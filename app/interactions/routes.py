@@ -8,6 +8,7 @@ from app.interactions import service as interactions_service
 from app.interactions.models import Interaction
 from app.interactions.schemas import (
     InteractionCreate,
+    InteractionCreated,
     InteractionFilters,
     InteractionRead,
     InteractionUpdate,
@@ -44,4 +45,5 @@ add_record_routes(
     ),
     entity=AuditEntity.interaction,
     noun="interaction",
+    created_schema=InteractionCreated,
 )

@@ -1,22 +1,16 @@
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
+from sqlalchemy import inspect as sa_inspect
 
-from app.fields import IdList, InputModel, PositiveId, RecordRead, ShortText, TagList
-from app.interactions.models import InteractionKind
+from app.fields import IdList, InputModel, PositiveId, RecordRead, ShortText, TagList, Title
+from app.follow_ups.schemas import FollowUpDraft, FollowUpRead
+from app.interactions.models import Interaction, InteractionKind
 from app.pagination import RecordFilters
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Summary = Annotated[str, StringConstraints(max_length=20_000)]
-
-
-class FollowUpDraft(InputModel):
-    """A follow-up created together with an interaction (see ``InteractionCreate.follow_up``)."""
-
-    title: Title
-    due_on: date
-    assignee_id: PositiveId | None = None
+_FOLLOW_UP_KEY = "created_follow_up"
 
 
 class InteractionCreate(InputModel):
@@ -32,10 +26,10 @@ class InteractionCreate(InputModel):
     follow_up: FollowUpDraft | None = Field(
         default=None,
         description="A follow-up to create in the same transaction (both or neither are "
-        "created, and both audited). It is linked to the new interaction, to the first of its "
-        "contact_ids and to the first live city of its city_ids as the response lists them "
-        "(the cities named, then the cities of its contacts). Find it with "
-        "GET /follow-ups?interaction_id=",
+        "created, and both audited), with the fields of POST /follow-ups. It is linked to the "
+        "new interaction and, unless it names its own, to the first of its contact_ids and to "
+        "the first live city of its city_ids as the response lists them (the cities named, "
+        "then the cities of its contacts). The response's follow_up is the one created.",
     )
 
 
@@ -61,6 +55,24 @@ class InteractionRead(RecordRead):
     city_ids: list[int]
     organization_ids: list[int]
     tags: list[str]
+
+
+def attach_follow_up(interaction: Interaction, follow_up: Any) -> Interaction:
+    sa_inspect(interaction).info[_FOLLOW_UP_KEY] = follow_up
+    return interaction
+
+
+class InteractionCreated(InteractionRead):
+    """A new interaction, with the follow-up created with it (if one was asked for)."""
+
+    follow_up: FollowUpRead | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_follow_up(cls, data: Any) -> Any:
+        if not isinstance(data, Interaction):
+            return data
+        return {**data.model_dump(), "follow_up": sa_inspect(data).info.get(_FOLLOW_UP_KEY)}
 
 
 class InteractionFilters(RecordFilters):

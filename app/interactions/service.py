@@ -8,7 +8,8 @@ from app.cities.models import City
 from app.contacts.models import Contact
 from app.errors import InvalidInput
 from app.follow_ups import service as follow_ups_service
-from app.follow_ups.schemas import FollowUpCreate
+from app.follow_ups.models import FollowUp
+from app.follow_ups.schemas import FollowUpCreate, FollowUpDraft
 from app.interactions.models import (
     Interaction,
     InteractionCity,
@@ -16,10 +17,10 @@ from app.interactions.models import (
     InteractionOrganization,
 )
 from app.interactions.schemas import (
-    FollowUpDraft,
     InteractionCreate,
     InteractionFilters,
     InteractionUpdate,
+    attach_follow_up,
 )
 from app.organizations.models import Organization
 from app.pagination import ListQuery, paginate
@@ -184,10 +185,10 @@ async def create_interaction(
         direct_city_ids=data.city_ids,
         organization_ids=data.organization_ids,
     )
-    if data.follow_up is not None and data.follow_up.assignee_id is not None:
+    if data.follow_up is not None:
         # Checked before anything is written, and named where the client wrote it.
-        await follow_ups_service.check_assignee(
-            session, data.follow_up.assignee_id, field="follow_up/assignee_id"
+        await follow_ups_service.check_references(
+            session, data.follow_up.model_dump(), prefix="follow_up/"
         )
     interaction = Interaction(
         **data.model_dump(exclude={*LINK_FIELDS, "follow_up"}),
@@ -199,29 +200,30 @@ async def create_interaction(
     await create_record(session, interaction, actor=actor, entity=AuditEntity.interaction, extra={})
     await _write_links(session, interaction, links)
     if data.follow_up is not None:
-        await _create_follow_up(session, interaction, data.follow_up, actor=actor)
+        follow_up = await _create_follow_up(session, interaction, data.follow_up, actor=actor)
+        attach_follow_up(interaction, follow_up)
     return interaction
 
 
 async def _create_follow_up(
     session: AsyncSession, interaction: Interaction, draft: FollowUpDraft, *, actor: str
-) -> None:
-    """The follow-up of a new interaction: about the interaction, its first contact and its
-    first city (the cities it names come first, then its contacts' cities, which may have been
-    archived since: those are skipped)."""
+) -> FollowUp:
+    """The follow-up of a new interaction: about the interaction and, unless the draft names
+    its own, its first contact and its first city (the cities it names come first, then its
+    contacts' cities, which may have been archived since: those are skipped)."""
     live_cities = set(
         await session.scalars(
             select(City.id).where(City.id.in_(interaction.city_ids), City.archived_at.is_(None))
         )
     )
-    await follow_ups_service.create_follow_up(
+    derived = {
+        "contact_id": next(iter(interaction.contact_ids), None),
+        "city_id": next((c for c in interaction.city_ids if c in live_cities), None),
+    }
+    values = {**derived, **draft.model_dump(exclude_unset=True)}
+    return await follow_ups_service.create_follow_up(
         session,
-        FollowUpCreate(
-            **draft.model_dump(),
-            interaction_id=interaction.id,
-            contact_id=next(iter(interaction.contact_ids), None),
-            city_id=next((c for c in interaction.city_ids if c in live_cities), None),
-        ),
+        FollowUpCreate(**{**draft.model_dump(), **values}, interaction_id=interaction.id),
         actor=actor,
     )
 

@@ -1,9 +1,16 @@
 from datetime import date, datetime
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from app.fields import CountryCode, InputModel, LongText, PositiveId, RecordRead, Tag
+from app.fields import CountryCode, InputModel, LongText, PastMoment, PositiveId, RecordRead, Tag
 from app.invitations.models import InvitationStatus
 from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind
@@ -25,14 +32,51 @@ BulkIdList = Annotated[
 TagCriterion = Annotated[list[Tag], Field(min_length=1, max_length=50), AfterValidator(_unique)]
 
 
-class InvitationCreate(InputModel):
-    """``sent_at`` and ``responded_at`` are not here: the server stamps them when the status
-    becomes ``sent``, and ``accepted`` or ``declined``."""
+# The statuses an invitation may start in: anything further is recorded by moving it.
+INITIAL_STATUSES = (InvitationStatus.planned, InvitationStatus.sent)
 
+SentAt = Annotated[
+    PastMoment | None,
+    Field(
+        description="When it went out, if not now (not in the future; UTC without a zone); "
+        "the server stamps it when the status becomes sent without one"
+    ),
+]
+RespondedAt = Annotated[
+    PastMoment | None,
+    Field(
+        description="When it was answered, if not now (not in the future; UTC without a "
+        "zone); the server stamps it when the status becomes accepted or declined without one"
+    ),
+]
+
+
+class InvitationCreate(InputModel):
     contact_id: PositiveId
-    status: InvitationStatus = InvitationStatus.planned
+    status: InvitationStatus = Field(
+        default=InvitationStatus.planned,
+        description="planned or sent: an answer is recorded by moving the invitation on",
+    )
     send_on: date | None = Field(default=None, description="The day it is to go out")
+    sent_at: SentAt = None
     notes: LongText | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _starts_planned_or_sent(cls, status: InvitationStatus) -> InvitationStatus:
+        if status not in INITIAL_STATUSES:
+            raise ValueError(
+                f"an invitation starts as {' or '.join(INITIAL_STATUSES)}, not {status}; "
+                "create it, then move it on (e.g. sent → accepted → attended)"
+            )
+        return status
+
+    @field_validator("sent_at")
+    @classmethod
+    def _sent_at_when_sent(cls, sent_at: datetime | None, info: ValidationInfo) -> datetime | None:
+        if sent_at is not None and info.data.get("status") is not InvitationStatus.sent:
+            raise ValueError("sent_at is for an invitation created as sent")
+        return sent_at
 
 
 class InvitationUpdate(InputModel):
@@ -42,6 +86,8 @@ class InvitationUpdate(InputModel):
         "any → cancelled",
     )
     send_on: date | None = None
+    sent_at: SentAt = None
+    responded_at: RespondedAt = None
     notes: LongText | None = None
 
 
@@ -140,6 +186,7 @@ class MarkSent(InputModel):
 
     invitation_ids: BulkIdList | None = None
     due_by: date | None = Field(default=None, description="send_on on or before this date")
+    sent_at: SentAt = None
 
     @model_validator(mode="after")
     def _one_selection(self) -> "MarkSent":

@@ -88,6 +88,28 @@ def _stamps(
     return stamps
 
 
+def _check_moments(
+    values: dict[str, Any], status: InvitationStatus, invitation: Invitation
+) -> None:
+    """Dates given after the fact must fit the status the invitation ends up in."""
+    if "sent_at" in values and status not in _SENT:
+        raise InvalidInput.field(
+            "sent_at", f"sent_at is for an invitation that went out; this one is {status}"
+        )
+    if "responded_at" in values and status not in _ANSWERED:
+        raise InvalidInput.field(
+            "responded_at",
+            f"responded_at is for an invitation that was answered; this one is {status}",
+        )
+    sent_at = values.get("sent_at", invitation.sent_at)
+    responded_at = values.get("responded_at", invitation.responded_at)
+    if sent_at is not None and responded_at is not None and responded_at < sent_at:
+        field = "responded_at" if "responded_at" in values else "sent_at"
+        raise InvalidInput.field(
+            field, f"responded_at ({responded_at}) is before sent_at ({sent_at})"
+        )
+
+
 def _check_event_open(event: Event) -> None:
     if event.archived_at is not None:
         raise Conflict(
@@ -150,8 +172,8 @@ async def present_one(session: AsyncSession, invitation: Invitation) -> dict[str
 def filter_invitations(stmt: Select[Any], filters: EventInvitationFilters) -> Select[Any]:
     """``stmt`` (invitations joined to their contacts) narrowed to ``filters``: what the list
     of an event's invitations and its export share."""
-    if not filters.include_archived:
-        stmt = stmt.where(Invitation.archived_at.is_(None))
+    if not filters.include_archived:  # an archived contact's invitations are archived with it
+        stmt = stmt.where(Invitation.archived_at.is_(None), Contact.archived_at.is_(None))
     if filters.status is not None:
         stmt = stmt.where(Invitation.status == filters.status)
     if filters.send_on_before is not None:
@@ -222,11 +244,9 @@ async def create_invitation(
     _check_event_open(event)
     await get_reference(session, Contact, data.contact_id, field="contact_id", noun="contact")
     await _check_not_invited(session, event.id, data.contact_id)
-    invitation = Invitation(
-        event_id=event.id,
-        **data.model_dump(),
-        **_stamps(data.status, sent_at=None, responded_at=None),
-    )
+    values = data.model_dump()
+    values.update(_stamps(data.status, sent_at=data.sent_at, responded_at=None))
+    invitation = Invitation(event_id=event.id, **values)
     return await create_record(
         session, invitation, actor=actor, entity=AuditEntity.invitation, extra={}
     )
@@ -236,9 +256,10 @@ async def update_invitation(
     session: AsyncSession, invitation: Invitation, data: InvitationUpdate, *, actor: str
 ) -> Invitation:
     values = changed_fields(data)
-    reject_null(values, "status")
+    reject_null(values, "status", "sent_at", "responded_at")
     current = InvitationStatus(invitation.status)
     new = values.get("status")
+    _check_moments(values, new or current, invitation)
     if new is not None and new != current:
         allowed = ALLOWED_MOVES[current]
         if new not in allowed:
@@ -249,7 +270,11 @@ async def update_invitation(
                 allowed=_in_order(allowed),
             )
         values.update(
-            _stamps(new, sent_at=invitation.sent_at, responded_at=invitation.responded_at)
+            _stamps(
+                new,
+                sent_at=values.get("sent_at", invitation.sent_at),
+                responded_at=values.get("responded_at", invitation.responded_at),
+            )
         )
     return await update_record(
         session, invitation, values, actor=actor, entity=AuditEntity.invitation
@@ -275,6 +300,40 @@ async def restore_invitation(
 
 
 # Writing many
+
+
+async def cancel_planned(session: AsyncSession, contact_ids: Sequence[int], *, actor: str) -> int:
+    """Cancel the live planned invitations of these contacts (they are being archived): one
+    UPDATE, one audit entry per invitation. Returns how many were cancelled."""
+    if not contact_ids:
+        return 0
+    ids = list(
+        await session.scalars(
+            select(Invitation.id).where(
+                Invitation.contact_id.in_(contact_ids),
+                Invitation.status == InvitationStatus.planned,
+                Invitation.archived_at.is_(None),
+            )
+        )
+    )
+    if not ids:
+        return 0
+    now = utcnow()
+    await session.execute(
+        update(Invitation)
+        .where(Invitation.id.in_(ids))
+        .values(
+            status=InvitationStatus.cancelled.value, updated_at=now, version=Invitation.version + 1
+        )
+        .execution_options(synchronize_session=False)
+    )
+    changes = audit_service.diff(
+        {"status": InvitationStatus.planned}, {"status": InvitationStatus.cancelled}
+    )
+    await _audit_each(
+        session, dict.fromkeys(ids, changes), actor=actor, action=AuditAction.update, at=now
+    )
+    return len(ids)
 
 
 async def _audit_each(
@@ -493,7 +552,9 @@ async def mark_sent(
         ids = list(
             await session.scalars(
                 select(Invitation.id)
+                .join(Contact, Contact.id == Invitation.contact_id)
                 .where(
+                    Contact.archived_at.is_(None),
                     Invitation.event_id == event.id,
                     Invitation.status == InvitationStatus.planned,
                     Invitation.archived_at.is_(None),
@@ -503,6 +564,7 @@ async def mark_sent(
             )
         )
     now = utcnow()
+    sent_at = data.sent_at or now
     if ids:
         result = await session.execute(
             update(Invitation)
@@ -513,7 +575,7 @@ async def mark_sent(
             )
             .values(
                 status=InvitationStatus.sent.value,
-                sent_at=now,
+                sent_at=sent_at,
                 updated_at=now,
                 version=Invitation.version + 1,
             )
@@ -524,7 +586,7 @@ async def mark_sent(
             raise Conflict("Some of the invitations changed meanwhile; reload them and try again")
         changes = audit_service.diff(
             {"status": InvitationStatus.planned, "sent_at": None},
-            {"status": InvitationStatus.sent, "sent_at": now},
+            {"status": InvitationStatus.sent, "sent_at": sent_at},
         )
         await _audit_each(
             session,
@@ -533,14 +595,20 @@ async def mark_sent(
             action=AuditAction.update,
             at=now,
         )
-    return {"marked": len(ids), "invitation_ids": ids, "sent_at": now}
+    return {"marked": len(ids), "invitation_ids": ids, "sent_at": sent_at}
 
 
 async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int]) -> None:
     rows = await session.execute(
-        select(Invitation.id, Invitation.event_id, Invitation.status, Invitation.archived_at).where(
-            Invitation.id.in_(ids)
+        select(
+            Invitation.id,
+            Invitation.event_id,
+            Invitation.status,
+            Invitation.archived_at,
+            Contact.archived_at,
         )
+        .join(Contact, Contact.id == Invitation.contact_id)
+        .where(Invitation.id.in_(ids))
     )
     found = {row[0]: row[1:] for row in rows.all()}
     offending = []
@@ -550,6 +618,8 @@ async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int
             offending.append({"id": invitation_id, "reason": "not_in_event"})
         elif row[2] is not None:
             offending.append({"id": invitation_id, "reason": "archived"})
+        elif row[3] is not None:
+            offending.append({"id": invitation_id, "reason": "contact_archived"})
         elif InvitationStatus.sent not in ALLOWED_MOVES[InvitationStatus(row[1])]:
             offending.append({"id": invitation_id, "reason": "not_planned", "status": row[1]})
     if offending:

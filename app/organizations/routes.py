@@ -71,4 +71,5 @@ add_record_routes(
     ),
     entity=AuditEntity.organization,
     noun="organization",
+    check_restorable=organizations_service.check_restorable,
 )

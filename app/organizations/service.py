@@ -1,6 +1,6 @@
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit_service
@@ -15,7 +15,14 @@ from app.organizations.schemas import (
     OrganizationUpdate,
 )
 from app.pagination import ListQuery, paginate
-from app.records import changed_fields, create_record, get_reference, reject_null, update_record
+from app.records import (
+    changed_fields,
+    conflict_with,
+    create_record,
+    get_reference,
+    reject_null,
+    update_record,
+)
 from app.text import fold, like_pattern, search_text
 
 SORTABLE = {
@@ -63,9 +70,44 @@ async def list_organizations(
     )
 
 
+async def _check_not_duplicate(
+    session: AsyncSession, name: str, acronym: str | None, *, exclude_id: int | None = None
+) -> None:
+    """No two live organizations share a name or an acronym (folded: case, accents and
+    Chinese script do not count)."""
+    key, acronym_key = fold(name), fold(acronym)
+    candidates = [Organization.name_key == key[:200]]
+    if acronym_key:
+        # The index narrows it down; the exact comparison is below.
+        candidates.append(Organization.search_text.like(like_pattern(acronym_key), escape="\\"))
+    stmt = select(Organization).where(Organization.archived_at.is_(None), or_(*candidates))
+    if exclude_id is not None:
+        stmt = stmt.where(Organization.id != exclude_id)
+    for other in await session.scalars(stmt.order_by(Organization.id)):
+        if other.name_key == key[:200]:
+            what = f"the name {other.name}"
+        elif acronym_key and fold(other.acronym) == acronym_key:
+            what = f"the acronym {other.acronym}"
+        else:
+            continue
+        raise conflict_with(
+            "organization",
+            other.id,
+            f"Organization {other.id} already has {what}",  # type: ignore[arg-type]
+        )
+
+
+async def check_restorable(session: AsyncSession, organization: Organization) -> None:
+    """An organization comes back only if no live one took its name or acronym meanwhile."""
+    await _check_not_duplicate(
+        session, organization.name, organization.acronym, exclude_id=organization.id
+    )
+
+
 async def create_organization(
     session: AsyncSession, data: OrganizationCreate, *, actor: str
 ) -> Organization:
+    await _check_not_duplicate(session, data.name, data.acronym)
     if data.headquarters_city_id is not None:
         await get_reference(
             session, City, data.headquarters_city_id, field="headquarters_city_id", noun="city"
@@ -82,6 +124,14 @@ async def update_organization(
 ) -> Organization:
     values = _plain_values(changed_fields(data))
     reject_null(values, "name", "kind", "home_membership")
+    name, acronym = (
+        values.get("name", organization.name),
+        values.get("acronym", organization.acronym),
+    )
+    if organization.archived_at is None and (
+        name != organization.name or acronym != organization.acronym
+    ):
+        await _check_not_duplicate(session, name, acronym, exclude_id=organization.id)
     city_id = values.get("headquarters_city_id")
     if city_id is not None and city_id != organization.headquarters_city_id:
         await get_reference(session, City, city_id, field="headquarters_city_id", noun="city")

@@ -44,4 +44,5 @@ add_record_routes(
     ),
     entity=AuditEntity.partnership,
     noun="partnership",
+    check_restorable=partnerships_service.check_restorable,
 )

@@ -5,9 +5,16 @@ from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.errors import InvalidInput
 from app.pagination import ListQuery, paginate
-from app.partnerships.models import Partnership
+from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
 from app.partnerships.schemas import PartnershipCreate, PartnershipFilters, PartnershipUpdate
-from app.records import changed_fields, create_record, get_reference, reject_null, update_record
+from app.records import (
+    changed_fields,
+    conflict_with,
+    create_record,
+    get_reference,
+    reject_null,
+    update_record,
+)
 from app.text import fold, like_pattern
 
 SORTABLE = {
@@ -54,10 +61,50 @@ async def _check_city(session: AsyncSession, city_id: int, home_city: str) -> No
         )
 
 
+async def _check_one_active(
+    session: AsyncSession,
+    city_id: int,
+    kind: PartnershipKind,
+    status: PartnershipStatus,
+    *,
+    exclude_id: int | None = None,
+) -> None:
+    """A city has at most one live, active partnership of each kind."""
+    if status != PartnershipStatus.active:
+        return
+    stmt = select(Partnership.id).where(
+        Partnership.city_id == city_id,
+        Partnership.kind == kind,
+        Partnership.status == PartnershipStatus.active,
+        Partnership.archived_at.is_(None),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Partnership.id != exclude_id)
+    existing = await session.scalar(stmt.order_by(Partnership.id).limit(1))
+    if existing is not None:
+        raise conflict_with(
+            "partnership",
+            existing,
+            f"City {city_id} already has an active {PartnershipKind(kind).value} partnership "
+            f"(partnership {existing}); end or suspend it first",
+        )
+
+
+async def check_restorable(session: AsyncSession, partnership: Partnership) -> None:
+    await _check_one_active(
+        session,
+        partnership.city_id,
+        partnership.kind,
+        partnership.status,
+        exclude_id=partnership.id,
+    )
+
+
 async def create_partnership(
     session: AsyncSession, data: PartnershipCreate, *, actor: str, home_city: str
 ) -> Partnership:
     await _check_city(session, data.city_id, home_city)
+    await _check_one_active(session, data.city_id, data.kind, data.status)
     partnership = Partnership(**data.model_dump())
     return await create_record(
         session, partnership, actor=actor, entity=AuditEntity.partnership, extra={}
@@ -76,6 +123,11 @@ async def update_partnership(
     reject_null(values, "city_id", "kind", "status")
     if "city_id" in values and values["city_id"] != partnership.city_id:
         await _check_city(session, values["city_id"], home_city)
+    identity = {k: values.get(k, getattr(partnership, k)) for k in ("city_id", "kind", "status")}
+    if partnership.archived_at is None and identity != {
+        k: getattr(partnership, k) for k in identity
+    }:
+        await _check_one_active(session, **identity, exclude_id=partnership.id)
     return await update_record(
         session, partnership, values, actor=actor, entity=AuditEntity.partnership
     )

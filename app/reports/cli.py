@@ -9,9 +9,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from app import clock
 from app.cli_options import filter_options
 from app.config import get_settings
-from app.db import Database, utcnow
+from app.db import Database
 from app.reports import service as reports_service
 from app.reports.schemas import DormantPartnersFilters
 
@@ -48,7 +49,7 @@ def _table(items: list[dict[str, Any]]) -> Table:
 def dormant(filters: DormantPartnersFilters) -> None:
     """Print the partner cities with no interaction in the last --days days."""
     settings = get_settings()
-    day = filters.as_of or utcnow().date()
+    day = filters.as_of or clock.today(settings)
     inactive_days = filters.inactive_days or settings.dormant_after_days
     kinds = filters.kind or ()
 

@@ -5,8 +5,9 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.deps import CurrentUser
 from app.auth.models import Role
+from app.clock import TodayDep
 from app.config import SettingsDep
-from app.db import SessionDep, utcnow
+from app.db import SessionDep
 from app.errors import Forbidden
 from app.reports import service as reports_service
 from app.reports.schemas import (
@@ -48,10 +49,6 @@ async def report_format(
 FormatDep = Annotated[ReportFormat, Depends(report_format)]
 
 
-def _today() -> date:
-    return utcnow().date()
-
-
 def csv_download(document: str, filename: str) -> Response:
     return Response(
         content=document.encode("utf-8"),
@@ -65,12 +62,13 @@ async def dormant_partners(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    today: TodayDep,
     query: Annotated[DormantPartnersQuery, Query()],
 ) -> Any:
     """Partner cities with no interaction in the last ``inactive_days``: never-contacted first,
     then the longest dormant."""
     output = check_download(user, query.format)
-    as_of = query.as_of or _today()
+    as_of = query.as_of or today
     items = await reports_service.dormant_partners(
         session,
         as_of=as_of,
@@ -87,6 +85,7 @@ async def dormant_partners(
 @router.get("/anniversaries", response_model=AnniversariesReport)
 async def anniversaries(
     session: SessionDep,
+    today: TodayDep,
     within_days: Annotated[
         int, Query(ge=0, le=3660, description="Days after as_of the window reaches")
     ] = 365,
@@ -94,12 +93,13 @@ async def anniversaries(
 ) -> dict[str, Any]:
     """Signing anniversaries of active partnerships from as_of to as_of + within_days."""
     items = await reports_service.anniversaries(
-        session, as_of=as_of or _today(), within_days=within_days
+        session, as_of=as_of or today, within_days=within_days
     )
     return {"items": items}
 
 
 async def engagement_period(
+    today: TodayDep,
     year: Annotated[int | None, Query(ge=1900, le=9999, description="A calendar year")] = None,
     start: Annotated[
         date | None, Query(alias="from", description="First day of the period (with to)")
@@ -108,7 +108,7 @@ async def engagement_period(
         date | None, Query(alias="to", description="Last day of the period, inclusive")
     ] = None,
 ) -> tuple[date, date]:
-    return reports_service.engagement_period(year=year, start=start, end=end, today=_today())
+    return reports_service.engagement_period(year=year, start=start, end=end, today=today)
 
 
 @router.get("/engagement", response_model=EngagementReport, responses=CSV_RESPONSE)
@@ -117,6 +117,7 @@ async def engagement(
     settings: SettingsDep,
     output: FormatDep,
     period: Annotated[tuple[date, date], Depends(engagement_period)],
+    today: TodayDep,
 ) -> Any:
     """What the desk did in a year (``year``) or a period (``from`` and ``to``; default: this
     year)."""
@@ -125,7 +126,7 @@ async def engagement(
         session,
         start=start,
         end=end,
-        today=_today(),
+        today=today,
         inactive_days=settings.dormant_after_days,
         home_city=settings.home_city,
     )

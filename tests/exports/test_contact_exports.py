@@ -1,6 +1,6 @@
 import pytest
 
-from app.db import utcnow
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from tests.exports.helpers import csv_rows, vcards, xlsx_rows
 from tests.factories import make_city, make_contact, make_organization
 from tests.problems import PROBLEM_JSON
@@ -77,7 +77,7 @@ async def test_csv_lists_live_contacts_by_name(client):
     response = await client.get(URL)
 
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    today = utcnow().date().isoformat()
+    today = date_in(DEFAULT_TIME_ZONE).isoformat()
     assert response.headers["content-disposition"] == (
         f'attachment; filename="contacts-{today}.csv"'
     )

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from app.exports import formats
 from app.exports.formats import BOM, csv_document, csv_line, csv_stream, safe_cell, xlsx_stream
 
 
@@ -72,9 +74,12 @@ async def test_csv_stream_gives_the_same_text_in_chunks():
     assert _parse(text)[1] == ["Person 0", "'=1", ""]
 
 
+def _temporary_files() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).iterdir()) | set(formats.temp_dir().iterdir())
+
+
 async def test_an_aborted_xlsx_export_leaves_no_temporary_file():
-    temporary = Path(tempfile.gettempdir())
-    before = set(temporary.iterdir())
+    before = _temporary_files()
 
     async def batches():
         yield [["a", "=b"], ["c", "d"]]
@@ -84,12 +89,11 @@ async def test_an_aborted_xlsx_export_leaves_no_temporary_file():
         async for _chunk in xlsx_stream(["x", "y"], batches()):
             pass
 
-    assert not set(temporary.iterdir()) - before
+    assert not _temporary_files() - before
 
 
 async def test_xlsx_stream_cleans_up_after_itself():
-    temporary = Path(tempfile.gettempdir())
-    before = set(temporary.iterdir())
+    before = _temporary_files()
 
     async def batches():
         yield [["a", "=b"], ["#N/A", None]]
@@ -103,4 +107,59 @@ async def test_xlsx_stream_cleans_up_after_itself():
         ["#N/A", None],
     ]
     assert sheet["B2"].data_type == "s" and sheet["A3"].data_type == "s"
-    assert not set(temporary.iterdir()) - before
+    assert not _temporary_files() - before
+
+
+@pytest.mark.parametrize(
+    "risky",
+    [
+        "\ufeff=1+1",
+        "\u200b=1",
+        "\u200c\u200d+1",
+        "\u2060@A1",
+        "\u00a0-1",
+        "＝1",
+        "＋1",
+        "－1",
+        "＠A1",
+        " \u3000＝HYPERLINK(1)",
+    ],
+)
+def test_invisible_leads_and_fullwidth_signs_cannot_hide_a_formula(risky):
+    assert safe_cell(risky) == "'" + risky
+    assert _parse(csv_line([risky])) == [["'" + risky]]
+
+
+def test_harmless_text_with_those_characters_is_kept():
+    for harmless in ("a＝1", "\u200bhello", "\ufeffname", "1－2"):
+        assert safe_cell(harmless) == harmless
+
+
+async def test_the_xlsx_files_are_built_in_a_private_folder():
+    seen = []
+
+    async def batches():
+        seen.extend(formats.temp_dir().iterdir())
+        yield [["a", "b"]]
+
+    b"".join([chunk async for chunk in xlsx_stream(["x", "y"], batches())])
+    folder = formats.temp_dir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    # While it was being built, its sheet was in that folder, named after this process.
+    assert any(p.name.startswith(f"crm-export-{os.getpid()}-") for p in seen)
+    assert not list(folder.glob(f"crm-export-{os.getpid()}-*"))
+
+
+def test_files_of_a_crashed_process_are_removed_at_start_and_live_ones_kept():
+    folder = formats.temp_dir()
+    orphan = folder / "crm-export-999999999-abc.xlsx"  # no such process
+    orphan.write_bytes(b"personal data")
+    parent_pid = os.getppid()  # alive (the test runner's parent)
+    live = folder / f"crm-export-{parent_pid}-abc.xlsx"
+    live.write_bytes(b"in progress")
+    try:
+        assert formats.remove_orphaned_files() >= 1
+        assert not orphan.exists()
+        assert live.exists()
+    finally:
+        live.unlink(missing_ok=True)

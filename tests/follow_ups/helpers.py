@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from app.db import utcnow
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from app.events.models import Event
 
 EDITOR_ID = 2
@@ -13,8 +13,8 @@ VIEWER_ID = 3
 
 
 def today(shift_days: int = 0) -> str:
-    """The server's "today" (UTC), shifted, as an ISO date."""
-    return (utcnow().date() + timedelta(days=shift_days)).isoformat()
+    """The desk's "today" (in its time zone), shifted, as an ISO date."""
+    return (date_in(DEFAULT_TIME_ZONE) + timedelta(days=shift_days)).isoformat()
 
 
 async def make_follow_up(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:

@@ -34,11 +34,15 @@ async def test_interaction_and_follow_up_are_created_together_and_audited(client
     )
     assert response.status_code == 201, response.text
     interaction = response.json()
-    assert "follow_up" not in interaction
 
     page = await list_follow_ups(client, interaction_id=interaction["id"])
     assert page["total"] == 1
     follow_up = page["items"][0]
+    # The answer carries the follow-up it created; a read of the interaction does not.
+    assert interaction["follow_up"] == follow_up
+    read = (await client.get(f"/api/v1/interactions/{interaction['id']}")).json()
+    assert "follow_up" not in read
+    assert read == {k: v for k, v in interaction.items() if k != "follow_up"}
     assert follow_up["title"] == "Send the MoU draft" and follow_up["due_on"] == "2025-03-01"
     assert follow_up["status"] == "open" and follow_up["completed_at"] is None
     assert follow_up["assignee_id"] == EDITOR_ID
@@ -72,6 +76,7 @@ async def test_the_assignee_is_optional(client):
 async def test_without_follow_up_none_is_created(client):
     response = await _create(client)
     assert response.status_code == 201, response.text
+    assert response.json()["follow_up"] is None
     assert await follow_up_ids(client, include_archived=True) == []
     assert await audit_entries(client, entity="follow_up") == []
 
@@ -96,7 +101,10 @@ async def test_a_contacts_archived_city_is_skipped(client):
     busan = await make_city(client, name="Busan", country_code="KR")
     kadri = await make_contact(client, full_name="Kadri Tamm", city_id=gone["id"])
     kim = await make_contact(client, full_name="Kim Min-jun", city_id=busan["id"])
-    assert (await client.delete(f"/api/v1/cities/{gone['id']}")).status_code == 200
+    # A contact left in an archived city: the city went with cascade, the contact came back.
+    response = await client.delete(f"/api/v1/cities/{gone['id']}", params={"cascade": True})
+    assert response.status_code == 200, response.text
+    assert (await client.post(f"/api/v1/contacts/{kadri['id']}/restore")).status_code == 200
     response = await _create(
         client,
         contact_ids=[kadri["id"], kim["id"]],
@@ -146,9 +154,11 @@ async def test_malformed_follow_up_creates_neither(client):
         ({"title": "Call back"}, {"/follow_up/due_on"}),
         ({"due_on": "2025-03-01"}, {"/follow_up/title"}),
         ({"title": " ", "due_on": "2025-03-01"}, {"/follow_up/title"}),
-        # Only title, due_on and assignee_id: the rest is set from the interaction.
-        ({"title": "Call", "due_on": "2025-03-01", "status": "done"}, {"/follow_up/status"}),
-        ({"title": "Call", "due_on": "2025-03-01", "contact_id": 1}, {"/follow_up/contact_id"}),
+        ({"title": "Call", "due_on": "2025-03-01", "status": "maybe"}, {"/follow_up/status"}),
+        (
+            {"title": "Call", "due_on": "2025-03-01", "contact_id": 999_999},
+            {"/follow_up/contact_id"},
+        ),
     ]
     for follow_up, expected in bodies:
         response = await _create(client, follow_up=follow_up)
@@ -184,4 +194,50 @@ async def test_viewer_cannot_create_either(viewer, client):
         json={**MEETING, "follow_up": {"title": "Call", "due_on": "2025-03-01"}},
     )
     assert response.status_code == 403
+    await _assert_nothing_created(client)
+
+
+async def test_an_inline_follow_up_takes_every_field_of_a_stand_alone_one(client):
+    from tests.factories import make_organization
+    from tests.invitations.helpers import make_event
+
+    busan = await make_city(client, name="Busan", country_code="KR")
+    kim = await make_contact(client, full_name="Kim Min-jun", city_id=busan["id"])
+    lee = await make_contact(client, full_name="Lee Ji-eun")
+    metropolis = await make_organization(client)
+    event = await make_event(client)
+    response = await _create(
+        client,
+        contact_ids=[kim["id"]],
+        follow_up={
+            "title": "Thank-you letter",
+            "due_on": "2025-02-11",
+            "status": "done",
+            "notes": "Sent by post",
+            "contact_id": lee["id"],
+            "city_id": None,
+            "organization_id": metropolis["id"],
+            "event_id": event["id"],
+        },
+    )
+    assert response.status_code == 201, response.text
+    follow_up = response.json()["follow_up"]
+    assert follow_up["status"] == "done" and follow_up["completed_at"] is not None
+    assert follow_up["notes"] == "Sent by post"
+    # What the draft names wins over what the interaction suggests; null means none.
+    assert follow_up["contact_id"] == lee["id"] and follow_up["city_id"] is None
+    assert follow_up["organization_id"] == metropolis["id"]
+    assert follow_up["event_id"] == event["id"]
+    assert follow_up["interaction_id"] == response.json()["id"]
+
+
+async def test_an_inline_follow_ups_bad_reference_is_named_where_it_was_written(client):
+    response = await _create(
+        client, follow_up={"title": "T", "due_on": "2025-02-11", "organization_id": 999_999}
+    )
+    assert pointers(response) == {"/follow_up/organization_id"}
+    response = await _create(
+        client, follow_up={"title": "T", "due_on": "2025-02-11", "interaction_id": 1}
+    )
+    assert pointers(response) == {"/follow_up/interaction_id"}
     await _assert_nothing_created(client)

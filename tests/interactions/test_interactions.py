@@ -42,6 +42,8 @@ async def test_create_read_update_archive_restore(client):
     assert response.headers["location"].endswith(f"/api/v1/interactions/{created['id']}")
     assert response.headers["etag"] == '"1"'
 
+    assert created.pop("follow_up") is None  # none was asked for
+
     response = await client.get(f"/api/v1/interactions/{created['id']}")
     assert response.status_code == 200
     assert response.json() == created

@@ -5,14 +5,14 @@ from typing import Any
 
 import httpx
 
-from app.db import utcnow
+from app.clock import DEFAULT_TIME_ZONE, date_in
 
 STATUSES = ["planned", "sent", "accepted", "declined", "attended", "no_show", "cancelled"]
 
 
 def today(shift_days: int = 0) -> str:
-    """The server's "today" (UTC), shifted, as an ISO date."""
-    return (utcnow().date() + timedelta(days=shift_days)).isoformat()
+    """The desk's "today" (in its time zone), shifted, as an ISO date."""
+    return (date_in(DEFAULT_TIME_ZONE) + timedelta(days=shift_days)).isoformat()
 
 
 async def make_event(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
@@ -22,14 +22,34 @@ async def make_event(client: httpx.AsyncClient, **overrides: Any) -> dict[str, A
     return response.json()
 
 
+# How an invitation reaches each status: it starts planned (or sent) and moves on.
+MOVES_TO = {
+    "accepted": ["accepted"],
+    "declined": ["declined"],
+    "attended": ["accepted", "attended"],
+    "no_show": ["accepted", "no_show"],
+}
+
+
 async def invite(
     client: httpx.AsyncClient, event_id: int, contact_id: int, **overrides: Any
 ) -> dict[str, Any]:
+    """An invitation in the status asked for (created, then moved there as a client would)."""
+    status = overrides.pop("status", "planned")
+    first = "planned" if status == "cancelled" else "sent" if status != "planned" else "planned"
     response = await client.post(
-        f"/api/v1/events/{event_id}/invitations", json={"contact_id": contact_id, **overrides}
+        f"/api/v1/events/{event_id}/invitations",
+        json={"contact_id": contact_id, "status": first, **overrides},
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    invitation = response.json()
+    for move in MOVES_TO.get(status, ["cancelled"] if status == "cancelled" else []):
+        response = await client.patch(
+            f"/api/v1/events/{event_id}/invitations/{invitation['id']}", json={"status": move}
+        )
+        assert response.status_code == 200, response.text
+        invitation = response.json()
+    return invitation
 
 
 async def listed(client: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:

@@ -195,7 +195,7 @@ async def test_server_stamps_sent_and_responded(client):
     invitation = await invite(client, event["id"], contact["id"])
     path = _path(event["id"], invitation["id"])
 
-    # Clients cannot set the stamps.
+    # A planned invitation has neither stamp (see test_invitation_dates.py for dates given).
     for field in ("sent_at", "responded_at"):
         response = await client.patch(path, json={field: "2025-01-01T00:00:00Z"})
         assert_field_error(response, field)

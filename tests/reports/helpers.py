@@ -23,6 +23,21 @@ async def archive(client: httpx.AsyncClient, path: str, record_id: int) -> None:
     assert response.status_code == 200, response.text
 
 
+async def archive_city_only(client: httpx.AsyncClient, city_id: int) -> None:
+    """A city archived while its partnerships and contacts stay live (as data archived
+    before archiving cascaded can be): archive it with cascade, then restore what went."""
+    live = {}
+    for path in ("partnerships", "contacts"):
+        page = (await client.get(f"/api/v1/{path}", params={"city_id": city_id})).json()
+        live[path] = [item["id"] for item in page["items"]]
+    response = await client.delete(f"/api/v1/cities/{city_id}", params={"cascade": True})
+    assert response.status_code == 200, response.text
+    for path, ids in live.items():
+        for record_id in ids:
+            response = await client.post(f"/api/v1/{path}/{record_id}/restore")
+            assert response.status_code == 200, response.text
+
+
 async def edit(client: httpx.AsyncClient, path: str, record_id: int, **values: Any) -> None:
     response = await client.patch(f"/api/v1/{path}/{record_id}", json=values)
     assert response.status_code == 200, response.text

@@ -1,6 +1,6 @@
-from app.db import utcnow
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from tests.factories import make_city, make_partnership
-from tests.reports.helpers import archive, edit, problem_parameters, report
+from tests.reports.helpers import archive, archive_city_only, edit, problem_parameters, report
 
 
 async def anniversaries(client, **params) -> list[tuple[str, str, int, bool]]:
@@ -99,7 +99,7 @@ async def test_undated_inactive_and_archived_partnerships_are_left_out(client):
     archived_city = await partner(client, "Archived City", "1961-06-15")
     resumed = await partner(client, "Resumed", "1961-06-15", status="suspended")
     await archive(client, "partnerships", archived["id"])
-    await archive(client, "cities", archived_city["city_id"])
+    await archive_city_only(client, archived_city["city_id"])
     assert await anniversaries(client, as_of="2026-01-01") == []
 
     await edit(client, "partnerships", resumed["id"], status="active")
@@ -107,7 +107,7 @@ async def test_undated_inactive_and_archived_partnerships_are_left_out(client):
 
 
 async def test_defaults_to_a_year_from_today(client):
-    today = utcnow().date()
+    today = date_in(DEFAULT_TIME_ZONE)
     # Eight years back: a leap year whenever today is one (so 29 February works too).
     signed = today.replace(year=today.year - 8)
     await partner(client, "Today", signed.isoformat())

@@ -2,11 +2,12 @@ import csv
 import io
 from datetime import date, timedelta
 
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from app.db import utcnow
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from tests.factories import make_city, make_contact, make_interaction, make_partnership
 from tests.problems import PROBLEM_JSON
-from tests.reports.helpers import BOM, archive, insert, problem_parameters
+from tests.reports.helpers import BOM, archive, archive_city_only, insert, problem_parameters
 
 AS_OF = "2026-01-01"
 
@@ -66,7 +67,7 @@ async def test_as_of_makes_the_report_reproducible(client):
     assert names(before) == ["Busan"]
 
     # What happens after as_of does not change the report about as_of.
-    today = utcnow().date()
+    today = date_in(DEFAULT_TIME_ZONE)
     await make_interaction(client, occurred_on=today.isoformat(), city_ids=[busan["id"]])
     assert await dormant(client, as_of=AS_OF) == before
     # Today Busan is no longer dormant, and today is the default.
@@ -130,7 +131,7 @@ async def test_only_live_active_partnerships_of_live_cities_count(client):
     # Signed after as_of: not a partner yet on that day.
     assert names(body) == ["Archived City", "Archived Partnership", "Live", "Undated"]
     cities = {item["city"]["name"]: item["city"]["id"] for item in body["items"]}
-    await archive(client, "cities", cities["Archived City"])
+    await archive_city_only(client, cities["Archived City"])
     await archive(client, "partnerships", old["id"])
     body = await dormant(client, as_of=AS_OF)
     assert names(body) == ["Live", "Undated"]
@@ -261,7 +262,7 @@ async def test_csv_download(client, admin):
     response = await admin.get("/api/v1/reports/dormant-partners", params={"format": "csv"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    today = utcnow().date().isoformat()
+    today = date_in(DEFAULT_TIME_ZONE).isoformat()
     assert f'filename="dormant-partners-{today}.csv"' in response.headers["content-disposition"]
 
 

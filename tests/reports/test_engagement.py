@@ -2,6 +2,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
+from app.clock import DEFAULT_TIME_ZONE, date_in
 from app.db import utcnow
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
@@ -13,7 +14,14 @@ from tests.factories import (
     make_partnership,
 )
 from tests.problems import PROBLEM_JSON
-from tests.reports.helpers import BOM, archive, insert, problem_parameters, report
+from tests.reports.helpers import (
+    BOM,
+    archive,
+    archive_city_only,
+    insert,
+    problem_parameters,
+    report,
+)
 
 SENT = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
 NO_KINDS = {"sister_city": 0, "friendship_city": 0, "cooperation_agreement": 0}
@@ -101,7 +109,7 @@ async def seed_2024(client, app) -> dict[str, dict]:
     )
     await archive(client, "interactions", archived["id"])
     await archive(client, "organizations", closed["id"])
-    await archive(client, "cities", ids["Paris"])
+    await archive_city_only(client, ids["Paris"])
 
     guests = [await make_contact(client, full_name=f"Guest {n}") for n in range(9)]
     summit, other, early, removed, quiet = await insert(
@@ -235,7 +243,7 @@ async def test_a_quiet_period(client):
 
 
 async def test_defaults_to_this_year(client):
-    year = utcnow().date().year
+    year = date_in(DEFAULT_TIME_ZONE).year
     body = await report(client, "engagement")
     assert body["period"] == {"from": f"{year}-01-01", "to": f"{year}-12-31"}
 

@@ -216,3 +216,17 @@ async def test_two_character_terms_match_inside_names(client):
     assert (await client.get("/api/v1/search", params={"q": "都京"})).json()["items"] == []
     page = (await client.get("/api/v1/cities", params={"q": "釜山"})).json()
     assert [c["id"] for c in page["items"]] == [busan["id"]]
+
+
+async def test_traditional_and_simplified_chinese_find_each_other(client):
+    taichung = await make_city(client, name="Taichung", alternate_names=["臺中"], country_code="TW")
+    await make_organization(client, name="臺北市政府國際事務委員會", acronym=None)
+    for q in ("台中", "臺中", "台", "臺"):
+        found = await search(client, q)
+        assert [i["id"] for i in found if i["type"] == "city"] == [taichung["id"]], q
+    assert hits(await search(client, "台北市政府")) == [
+        ("organization", "臺北市政府國際事務委員會")
+    ]
+    assert hits(await search(client, "国际事务")) == [("organization", "臺北市政府國際事務委員會")]
+    page = (await client.get("/api/v1/cities", params={"q": "台中"})).json()
+    assert [c["id"] for c in page["items"]] == [taichung["id"]]
