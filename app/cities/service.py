@@ -97,14 +97,15 @@ async def _check_not_duplicate(
     if exclude_id is not None:
         stmt = stmt.where(City.id != exclude_id)
     for other in await session.scalars(stmt.order_by(City.id)):
-        other_names = {fold(n) for n in other.alternate_names} | {other.name_key}
+        assert other.id is not None
+        other_names = {fold(n) for n in [other.name, *other.alternate_names]}
         if (key in other_names or fold(other.name) in new_alternates) and _same_region(
             region, other.region
         ):
             where = ", ".join(p for p in (other.region, other.country_code) if p)
             raise conflict_with(
                 "city",
-                other.id,  # type: ignore[arg-type]
+                other.id,
                 f"City {other.id} ({other.name}{', ' + where if where else ''}) already has "
                 f"this name; change that city, or give both cities their region",
             )

@@ -84,6 +84,7 @@ async def _check_not_duplicate(
     if exclude_id is not None:
         stmt = stmt.where(Organization.id != exclude_id)
     for other in await session.scalars(stmt.order_by(Organization.id)):
+        assert other.id is not None
         if other.name_key == key[:200]:
             what = f"the name {other.name}"
         elif acronym_key and fold(other.acronym) == acronym_key:
@@ -93,7 +94,7 @@ async def _check_not_duplicate(
         raise conflict_with(
             "organization",
             other.id,
-            f"Organization {other.id} already has {what}",  # type: ignore[arg-type]
+            f"Organization {other.id} already has {what}",
         )
 
 
