@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import migrate
@@ -28,9 +29,21 @@ app.add_typer(export_app, name="export")
 app.command()(dormant)
 
 
+def settings_or_exit() -> Settings:
+    """The settings, or a clear message and exit status 2 when one of them is refused."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.echo(f"Configuration refused: {where + ': ' if where else ''}{message}", err=True)
+        raise typer.Exit(2) from exc
+
+
 async def _prepare(load_demo_data: bool) -> None:
     """The first admin when there is no user yet, then the demo data into a new database."""
-    settings = get_settings()
+    settings = settings_or_exit()
     database = Database(settings)
     try:
         async with database.write_sessionmaker() as session, session.begin():
@@ -83,7 +96,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
 ) -> None:
     """Migrate the database, create the first admin (and demo data when new), then serve."""
-    settings = get_settings()
+    settings = settings_or_exit()
     migrate.upgrade(settings.database_url)
     asyncio.run(_prepare(settings.load_demo))
     if settings.is_sqlite:
@@ -102,13 +115,13 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
-    migrate.upgrade(get_settings().database_url, revision)
+    migrate.upgrade(settings_or_exit().database_url, revision)
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
     """Undo migrations down to REVISION."""
-    migrate.downgrade(get_settings().database_url, revision)
+    migrate.downgrade(settings_or_exit().database_url, revision)
 
 
 @users_app.command("create")
@@ -129,7 +142,7 @@ def users_create(
         raise typer.Exit(2) from exc
 
     async def create() -> None:
-        database = Database(get_settings())
+        database = Database(settings_or_exit())
         try:
             async with database.write_sessionmaker() as session, session.begin():
                 user = await auth_service.create_user(session, data, actor="cli")
@@ -148,7 +161,7 @@ def demo() -> None:
     """Load the demo data (Taipei and its partners) into an empty database."""
 
     async def run() -> None:
-        settings = get_settings()
+        settings = settings_or_exit()
         database = Database(settings)
         try:
             async with database.write_sessionmaker() as session, session.begin():
