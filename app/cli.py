@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
-from app.auth.schemas import UserCreate
+from app.auth.schemas import UserCreate, UserUpdate
 from app.config import Settings, get_settings
 from app.db import Database
 from app.demo import database_is_empty, load_demo
@@ -154,6 +154,43 @@ def users_create(
             await database.dispose()
 
     asyncio.run(create())
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Set a user's password (e.g. for the admin who lost theirs); it is asked for twice
+    unless --password-stdin. The user's existing tokens stop working."""
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        data = UserUpdate(password=password)
+    except ValueError as exc:
+        typer.echo(f"Invalid password: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    async def reset() -> None:
+        database = Database(settings_or_exit())
+        try:
+            async with database.write_sessionmaker() as session, session.begin():
+                assert data.password is not None
+                user = await auth_service.set_password(
+                    session, username, data.password, actor="cli"
+                )
+            typer.echo(f"Set the password of '{user.username}'; their tokens no longer work.")
+        except AppError as exc:
+            typer.echo(f"Could not set the password: {exc.detail}", err=True)
+            raise typer.Exit(1) from exc
+        finally:
+            await database.dispose()
+
+    asyncio.run(reset())
 
 
 @app.command()

@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     home_city: str = "Taipei"
     dormant_after_days: int = Field(default=730, gt=0)
     max_body_bytes: int = Field(default=1_048_576, gt=0)
+    max_header_bytes: int = Field(default=32_768, gt=0)
     login_attempts_per_minute: int = Field(default=10, gt=0)
+    login_attempts_per_address_per_minute: int = Field(default=50, gt=0)
     log_level: str = "INFO"
 
     @property
