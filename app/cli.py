@@ -19,6 +19,7 @@ from app.demo import database_is_empty, load_demo
 from app.errors import AppError
 from app.exports.cli import export_app
 from app.reports.cli import dormant
+from app.server import uvicorn_options
 
 app = typer.Typer(help="diplomacy-crm: the international affairs desk's partner-tracking CRM.")
 db_app = typer.Typer(help="Database migrations.")
@@ -109,6 +110,7 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
+        **uvicorn_options(settings),
     )
 
 

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     dormant_after_days: int = Field(default=730, gt=0)
     max_body_bytes: int = Field(default=1_048_576, gt=0)
     max_header_bytes: int = Field(default=32_768, gt=0)
+    # crm serve: seconds a connection may take to send a request's headers; connections
+    # one worker serves at once (503 beyond).
+    header_timeout: float = Field(default=10.0, gt=0)
+    max_connections: int = Field(default=500, gt=0)
     login_attempts_per_minute: int = Field(default=10, gt=0)
     login_attempts_per_address_per_minute: int = Field(default=50, gt=0)
     log_level: str = "INFO"

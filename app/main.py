@@ -36,6 +36,7 @@ from app.organizations.routes import router as organizations_router
 from app.partnerships.routes import router as partnerships_router
 from app.reports.routes import router as reports_router
 from app.search.routes import router as search_router
+from app.server import keep_secrets_out_of_the_access_log
 from app.timeline.routes import router as timeline_router
 
 API_PREFIX = "/api/v1"
@@ -58,6 +59,7 @@ def settle_memory() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    keep_secrets_out_of_the_access_log()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
