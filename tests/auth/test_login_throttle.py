@@ -51,14 +51,21 @@ async def test_a_locked_out_username_still_logs_in_from_another_address(app, ano
 
 
 async def test_one_address_is_limited_across_usernames(app, anon):
-    limit = app.state.settings.login_attempts_per_address_per_minute
-    async with _from(app, "203.0.113.8") as sprayer, _from(app, "198.51.100.3") as office:
-        for attempt in range(limit):
-            response = await _login(sprayer, f"user-{attempt}", "password-spray")
-            assert response.status_code == 401, attempt
-        assert_problem(await _login(sprayer, "someone-new", "password-spray"), 429)
-        assert_problem(await _login(sprayer, "editor", PASSWORD), 429)
-        assert (await _login(office, "editor", PASSWORD)).status_code == 200
+    limit = 15  # the default is higher; each guess costs a password hash
+    settings = app.state.settings.model_copy(
+        update={"login_attempts_per_address_per_minute": limit}
+    )
+    worker = create_app(settings)
+    try:
+        async with _from(worker, "203.0.113.8") as sprayer, _from(worker, "198.51.100.3") as office:
+            for attempt in range(limit):
+                response = await _login(sprayer, f"user-{attempt}", "password-spray")
+                assert response.status_code == 401, attempt
+            assert_problem(await _login(sprayer, "someone-new", "password-spray"), 429)
+            assert_problem(await _login(sprayer, "editor", PASSWORD), 429)
+            assert (await _login(office, "editor", PASSWORD)).status_code == 200
+    finally:
+        await worker.state.database.dispose()
     assert (await _stored(app))[0] == limit
 
 
