@@ -20,6 +20,10 @@ RUN uv sync --frozen --no-dev
 
 RUN useradd --system --uid 10001 crm && mkdir -p /srv/crm/data && chown crm /srv/crm/data
 USER crm
+# The SQLite file (the default database) and, unless CRM_SECRET_KEY is given, the token signing
+# key, generated at first start: nothing secret is baked into the image.
+ENV CRM_DATA_DIR=/srv/crm/data
+VOLUME /srv/crm/data
 
 EXPOSE 8000
 # `crm serve` applies the migrations, creates the bootstrap admin if there is no user, then serves.

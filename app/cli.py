@@ -6,18 +6,20 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock, migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
-from app.auth.schemas import UserCreate
+from app.auth.schemas import UserCreate, UserUpdate
 from app.config import Settings, get_settings
 from app.db import Database
 from app.demo import database_is_empty, load_demo
 from app.errors import AppError
 from app.exports.cli import export_app
 from app.reports.cli import dormant
+from app.server import uvicorn_options
 
 app = typer.Typer(help="diplomacy-crm: the international affairs desk's partner-tracking CRM.")
 db_app = typer.Typer(help="Database migrations.")
@@ -28,9 +30,21 @@ app.add_typer(export_app, name="export")
 app.command()(dormant)
 
 
+def settings_or_exit() -> Settings:
+    """The settings, or a clear message and exit status 2 when one of them is refused."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.echo(f"Configuration refused: {where + ': ' if where else ''}{message}", err=True)
+        raise typer.Exit(2) from exc
+
+
 async def _prepare(load_demo_data: bool) -> None:
     """The first admin when there is no user yet, then the demo data into a new database."""
-    settings = get_settings()
+    settings = settings_or_exit()
     database = Database(settings)
     try:
         async with database.write_sessionmaker() as session, session.begin():
@@ -84,7 +98,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
 ) -> None:
     """Migrate the database, create the first admin (and demo data when new), then serve."""
-    settings = get_settings()
+    settings = settings_or_exit()
     migrate.upgrade(settings.database_url)
     asyncio.run(_prepare(settings.load_demo))
     if settings.is_sqlite:
@@ -97,19 +111,20 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
+        **uvicorn_options(settings),
     )
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
-    migrate.upgrade(get_settings().database_url, revision)
+    migrate.upgrade(settings_or_exit().database_url, revision)
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
     """Undo migrations down to REVISION."""
-    migrate.downgrade(get_settings().database_url, revision)
+    migrate.downgrade(settings_or_exit().database_url, revision)
 
 
 @users_app.command("create")
@@ -130,7 +145,7 @@ def users_create(
         raise typer.Exit(2) from exc
 
     async def create() -> None:
-        database = Database(get_settings())
+        database = Database(settings_or_exit())
         try:
             async with database.write_sessionmaker() as session, session.begin():
                 user = await auth_service.create_user(session, data, actor="cli")
@@ -144,12 +159,49 @@ def users_create(
     asyncio.run(create())
 
 
+@users_app.command("set-password")
+def users_set_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Set a user's password (e.g. for the admin who lost theirs); it is asked for twice
+    unless --password-stdin. The user's existing tokens stop working."""
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        data = UserUpdate(password=password)
+    except ValueError as exc:
+        typer.echo(f"Invalid password: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    async def reset() -> None:
+        database = Database(settings_or_exit())
+        try:
+            async with database.write_sessionmaker() as session, session.begin():
+                assert data.password is not None
+                user = await auth_service.set_password(
+                    session, username, data.password, actor="cli"
+                )
+            typer.echo(f"Set the password of '{user.username}'; their tokens no longer work.")
+        except AppError as exc:
+            typer.echo(f"Could not set the password: {exc.detail}", err=True)
+            raise typer.Exit(1) from exc
+        finally:
+            await database.dispose()
+
+    asyncio.run(reset())
+
+
 @app.command()
 def demo() -> None:
     """Load the demo data (Taipei and its partners) into an empty database."""
 
     async def run() -> None:
-        settings = get_settings()
+        settings = settings_or_exit()
         database = Database(settings)
         try:
             async with database.write_sessionmaker() as session, session.begin():

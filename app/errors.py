@@ -18,12 +18,15 @@ logger = logging.getLogger("app")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
-# asyncpg's errors for a lost connection, or a server shutting down or starting up.
+# asyncpg's errors for a lost connection, or a server shutting down or starting up. A
+# statement sent straight to the driver on a connection the server has just dropped can also
+# fail with InternalClientError ("another operation is in progress").
 CONNECTION_LOST = (
     asyncpg.PostgresConnectionError
     | asyncpg.AdminShutdownError
     | asyncpg.CrashShutdownError
     | asyncpg.CannotConnectNowError
+    | asyncpg.InternalClientError
 )
 
 

@@ -28,12 +28,18 @@ from app.follow_ups.routes import router as follow_ups_router
 from app.health import router as health_router
 from app.interactions.routes import router as interactions_router
 from app.invitations.routes import router as invitations_router
-from app.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from app.middleware import (
+    BodySizeLimitMiddleware,
+    HeaderSizeLimitMiddleware,
+    NoStoreMiddleware,
+    RequestIdMiddleware,
+)
 from app.organizations.routes import router as organizations_router
 from app.partnerships.routes import router as partnerships_router
 from app.query_parameters import refuse_unknown_query_parameters
 from app.reports.routes import router as reports_router
 from app.search.routes import router as search_router
+from app.server import keep_secrets_out_of_the_access_log
 from app.timeline.routes import router as timeline_router
 
 API_PREFIX = "/api/v1"
@@ -56,6 +62,7 @@ def settle_memory() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    keep_secrets_out_of_the_access_log()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,12 +83,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = Database(settings)
-    app.state.throttle = LoginThrottle(settings.login_attempts_per_minute)
+    app.state.throttle = LoginThrottle(settings)
     app.state.verified_tokens = VerifiedTokens()
     app.state.principals = Principals()
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        NoStoreMiddleware, prefix=API_PREFIX, public=frozenset({f"{API_PREFIX}/health"})
+    )
+    app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
     app.add_middleware(RequestIdMiddleware)
 
     # Routers are included directly (not nested), which keeps route matching cheap.

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: a request id on every response, and a cap on request body size."""
+"""Pure ASGI middleware: a request id on every response, caps on request header and body
+size, and no caching of API answers."""
 
 import uuid
 
@@ -78,3 +79,54 @@ class BodySizeLimitMiddleware:
             detail=f"Request bodies are limited to {self.max_bytes} bytes",
         )
         await response(scope, receive, send)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every API answer but the health check: nearly all of
+    them carry personal data (names, e-mails, who met whom), so no browser or proxy may keep
+    a copy. The OpenAPI document and the docs pages lie outside ``prefix``."""
+
+    def __init__(self, app: ASGIApp, prefix: str, public: frozenset[str]) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.public = public
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(self.prefix) or path in self.public:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] != b"cache-control"]
+                headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
+
+
+class HeaderSizeLimitMiddleware:
+    """431 for a request whose target and headers together exceed ``max_bytes``. The server
+    (``crm serve``) already refuses such requests while reading them; this holds for any
+    other server the app runs under."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = len(scope.get("raw_path") or b"") + len(scope.get("query_string", b""))
+            size += sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > self.max_bytes:
+                response = problem(
+                    431,
+                    slug="request-header-fields-too-large",
+                    title="Request header fields too large",
+                    detail=f"The request line and headers are limited to {self.max_bytes} bytes",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.audit.models import AuditEntry
-from app.auth.models import User
+from app.auth.models import LoginAttempt, User
 from app.cities.models import City
 from app.contacts.models import Contact
 from app.events.models import Event
@@ -27,6 +27,7 @@ __all__ = [
     "InteractionContact",
     "InteractionOrganization",
     "Invitation",
+    "LoginAttempt",
     "Organization",
     "OrganizationMember",
     "Partnership",

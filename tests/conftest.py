@@ -150,10 +150,9 @@ async def _clean(app) -> None:
         await connection.execute(
             text(
                 "UPDATE user_account SET is_active = true, archived_at = NULL, "
-                "calendar_token = NULL"
+                "calendar_token_hash = NULL, token_generation = 0"
             )
         )
-    app.state.throttle._failures.clear()
 
 
 @pytest.fixture

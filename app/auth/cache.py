@@ -3,9 +3,11 @@
 Every request checks its token's signature and its user (a deactivated user is locked out at
 once). Both are kept in memory, per worker process:
 
-- ``VerifiedTokens``: tokens whose signature was checked, with their user id and expiry.
-  Keyed by the whole token, signature included, so only a token that was verified can hit.
-- ``Principals``: the active users' id, name and role. On PostgreSQL a trigger on
+- ``VerifiedTokens``: tokens whose signature was checked, with their user id, token
+  generation and expiry. Keyed by the whole token, signature included, so only a token that
+  was verified can hit.
+- ``Principals``: the active users' id, name, role and token generation (a token of an
+  older generation was revoked). On PostgreSQL a trigger on
   ``user_account`` sends NOTIFY when a row changes, on commit, whoever changes it (this
   worker, another one, the CLI, psql), and each worker listens on a connection of its own and
   drops that user at once. A worker caches only once it has seen the triggers enabled and a
@@ -44,31 +46,33 @@ class Principal:
     id: int
     username: str
     role: Role
+    token_generation: int
 
 
 class VerifiedTokens:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
-        self._entries: dict[str, tuple[int, float]] = {}
+        self._entries: dict[str, tuple[int, int, float]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def user_id(self, token: str) -> int | None:
-        """The token's user id if its signature was verified and it has not expired."""
+    def claims(self, token: str) -> tuple[int, int] | None:
+        """The token's user id and generation if its signature was verified and it has not
+        expired."""
         entry = self._entries.get(token)
         if entry is None:
             return None
-        user_id, expires_at = entry
+        user_id, generation, expires_at = entry
         if time.time() >= expires_at:
             del self._entries[token]
             return None
-        return user_id
+        return user_id, generation
 
-    def remember(self, token: str, user_id: int, expires_at: float) -> None:
+    def remember(self, token: str, user_id: int, generation: int, expires_at: float) -> None:
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[token] = (user_id, expires_at)
+        self._entries[token] = (user_id, generation, expires_at)
 
 
 class Principals:

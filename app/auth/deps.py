@@ -29,6 +29,15 @@ async def current_user(
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (behind a trusted proxy: the forwarded one)."""
+    host = request.client.host if request.client else ""
+    return (host or "unknown")[:64]
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
 async def current_user_record(user: CurrentUser, session: SessionDep) -> User:
     """The request's user as its database row, for the routes that show or change it."""
     return await get_record(session, User, user.id, "user")

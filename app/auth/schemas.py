@@ -6,10 +6,15 @@ from app.auth.models import Role
 from app.fields import InputModel, RecordRead
 from app.pagination import RecordFilters
 
+USERNAME_MAX_LENGTH = 100
 Username = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_lower=True, min_length=1, max_length=100, pattern=r"^[\w.@+-]+$"
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=1,
+        max_length=USERNAME_MAX_LENGTH,
+        pattern=r"^[\w.@+-]+$",
     ),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
@@ -34,6 +39,11 @@ class UserUpdate(InputModel):
     role: Role | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     is_active: bool | None = None
+
+
+class PasswordChange(InputModel):
+    old_password: Annotated[str, StringConstraints(max_length=200)]
+    new_password: Password
 
 
 class UserRead(RecordRead):

@@ -1,23 +1,29 @@
 """Users, passwords and tokens."""
 
 import asyncio
+import math
 import secrets
-import time
-from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 from pwdlib import PasswordHash
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
 from app.auth.cache import Principal, Principals, VerifiedTokens
-from app.auth.models import Role, User
-from app.auth.schemas import UserCreate, UserFilters, UserUpdate
+from app.auth.models import LoginAttempt, Role, User
+from app.auth.schemas import (
+    USERNAME_MAX_LENGTH,
+    PasswordChange,
+    UserCreate,
+    UserFilters,
+    UserUpdate,
+)
 from app.config import Settings
-from app.errors import Conflict, TooManyRequests, Unauthorized
+from app.db import utcnow
+from app.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from app.pagination import ListQuery, paginate
 from app.records import changed_fields, conflict_with, create_record, reject_null, update_record
 
@@ -28,50 +34,99 @@ _DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(16))
 
 
 class LoginThrottle:
-    """Failed logins per username in a sliding minute (per process)."""
+    """Login attempts in a sliding minute, counted in the database so that every worker and
+    host shares one count: at most ``per_pair`` for one username from one address (a
+    username locked out from one address can still log in from another), and ``per_address``
+    for any usernames from one address.
 
-    def __init__(self, limit: int, window_seconds: float = 60.0) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+    An attempt is recorded before its password is checked and deleted when it succeeds, so
+    parallel guesses count too; an attempt refused outright stores nothing, and rows older
+    than the window are deleted as new ones come, so the table holds at most a minute."""
 
-    def _recent(self, username: str) -> deque[float]:
-        failures = self._failures[username]
-        cutoff = time.monotonic() - self.window
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return failures
+    def __init__(self, settings: Settings, window_seconds: float = 60.0) -> None:
+        self.per_pair = settings.login_attempts_per_minute
+        self.per_address = settings.login_attempts_per_address_per_minute
+        self.window = timedelta(seconds=window_seconds)
 
-    def check(self, username: str) -> None:
-        failures = self._recent(username)
-        if len(failures) >= self.limit:
-            retry_after = max(1, int(failures[0] + self.window - time.monotonic()) + 1)
+    async def attempt(self, session: AsyncSession, username: str, address: str) -> None:
+        """Records the attempt, or refuses it (429) when its username or address is over
+        the limit. Commits at once: a failed attempt must count although its request fails."""
+        now = utcnow()
+        await self._refuse_if_over(session, username, address, now, pending=0)
+        await session.execute(
+            delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - self.window)
+        )
+        session.add(LoginAttempt(username=username, address=address, attempted_at=now))
+        await session.commit()
+        await self._refuse_if_over(session, username, address, now, pending=1)
+
+    async def succeeded(self, session: AsyncSession, username: str, address: str) -> None:
+        await session.execute(
+            delete(LoginAttempt).where(
+                LoginAttempt.address == address, LoginAttempt.username == username
+            )
+        )
+
+    async def _refuse_if_over(
+        self, session: AsyncSession, username: str, address: str, now: datetime, *, pending: int
+    ) -> None:
+        rows = (
+            await session.execute(
+                select(LoginAttempt.attempted_at, LoginAttempt.username)
+                .where(
+                    LoginAttempt.address == address,
+                    LoginAttempt.attempted_at > now - self.window,
+                )
+                .order_by(LoginAttempt.attempted_at)
+            )
+        ).all()
+        by_address = [attempted_at for attempted_at, _ in rows]
+        by_pair = [attempted_at for attempted_at, name in rows if name == username]
+        waits = [
+            # The next attempt may go once enough of these have left the window.
+            (times[len(times) - limit] + self.window - now).total_seconds()
+            for times, limit in ((by_pair, self.per_pair), (by_address, self.per_address))
+            if len(times) - pending >= limit
+        ]
+        if waits:
+            retry_after = max(1, math.ceil(max(waits)))
             raise TooManyRequests(
-                f"Too many failed logins for '{username}'; try again in {retry_after} s",
+                f"Too many login attempts; try again in {retry_after} s",
                 headers={"Retry-After": str(retry_after)},
             )
 
-    def failed(self, username: str) -> None:
-        self._recent(username).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(username, None)
-
 
 async def authenticate(
-    session: AsyncSession, *, username: str, password: str, throttle: LoginThrottle
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    throttle: LoginThrottle,
 ) -> User:
-    username = username.strip().lower()
-    throttle.check(username)
+    username = normalize_username(username)
+    await throttle.attempt(session, username, address)
     user = await session.scalar(select(User).where(User.username == username))
     hashed = user.password_hash if user is not None else _DUMMY_HASH
-    # Argon2 is deliberately slow: keep it off the event loop.
-    valid = await asyncio.to_thread(password_hash.verify, password, hashed)
-    if user is None or not valid or not user.is_active:
-        throttle.failed(username)
+    if not await _verify(password, hashed) or user is None or not user.is_active:
         raise Unauthorized("Incorrect username or password")
-    throttle.succeeded(username)
+    await throttle.succeeded(session, username, address)
     return user
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a username; 422 for one longer than any stored username can be."""
+    username = username.strip().lower()
+    if len(username) > USERNAME_MAX_LENGTH:
+        raise InvalidInput.field(
+            "username", f"A username has at most {USERNAME_MAX_LENGTH} characters"
+        )
+    return username
+
+
+async def _verify(password: str, hashed: str) -> bool:
+    # Argon2 is deliberately slow: keep it off the event loop.
+    return await asyncio.to_thread(password_hash.verify, password, hashed)
 
 
 def issue_token(user: User, settings: Settings) -> tuple[str, int]:
@@ -79,26 +134,28 @@ def issue_token(user: User, settings: Settings) -> tuple[str, int]:
     now = datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": str(user.id),
+        "gen": user.token_generation,
         "iat": now,
         "exp": now + timedelta(seconds=expires_in),
     }
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), expires_in
 
 
-def token_user_id(token: str, settings: Settings, verified: VerifiedTokens) -> int:
-    """The user id a bearer token was issued for; 401 if it is forged or has expired."""
-    user_id = verified.user_id(token)
-    if user_id is not None:
-        return user_id
+def token_claims(token: str, settings: Settings, verified: VerifiedTokens) -> tuple[int, int]:
+    """The user id and token generation a bearer token was issued with; 401 if it is forged
+    or has expired. (Tokens from before generations existed are generation 0.)"""
+    known = verified.claims(token)
+    if known is not None:
+        return known
     try:
         claims = jwt.decode(
             token, settings.secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
         )
-        user_id = int(claims["sub"])
-    except (jwt.PyJWTError, ValueError) as exc:
+        user_id, generation = int(claims["sub"]), int(claims.get("gen", 0))
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise Unauthorized("The token is invalid or has expired") from exc
-    verified.remember(token, user_id, float(claims["exp"]))
-    return user_id
+    verified.remember(token, user_id, generation, float(claims["exp"]))
+    return user_id, generation
 
 
 async def principal_for_token(
@@ -109,18 +166,25 @@ async def principal_for_token(
     verified: VerifiedTokens,
     principals: Principals,
 ) -> Principal:
-    """Who the token acts for. Checked on every request, so deactivating a user locks them
-    out at once: from memory while the user cache hears every change, else from the row."""
-    user_id = token_user_id(token, settings, verified)
+    """Who the token acts for. Checked on every request, so deactivating a user or revoking
+    their tokens locks them out at once: from memory while the user cache hears every
+    change, else from the row."""
+    user_id, token_generation = token_claims(token, settings, verified)
     principal = principals.get(user_id)
-    if principal is not None:
-        return principal
-    generation = principals.generation
-    user = await session.get(User, user_id)
-    if user is None or not user.is_active or user.archived_at is not None:
-        raise Unauthorized("The token's user no longer has access")
-    principal = Principal(id=user.id, username=user.username, role=user.role)  # type: ignore[arg-type]
-    principals.remember(principal, generation)
+    if principal is None:
+        generation = principals.generation
+        user = await session.get(User, user_id)
+        if user is None or not user.is_active or user.archived_at is not None:
+            raise Unauthorized("The token's user no longer has access")
+        principal = Principal(
+            id=user.id,  # type: ignore[arg-type]
+            username=user.username,
+            role=user.role,
+            token_generation=user.token_generation,
+        )
+        principals.remember(principal, generation)
+    if principal.token_generation != token_generation:
+        raise Unauthorized("The token was revoked (signed out or password changed); log in again")
     return principal
 
 
@@ -154,7 +218,7 @@ async def create_user(session: AsyncSession, data: UserCreate, *, actor: str) ->
         full_name=data.full_name,
         role=data.role,
         is_active=data.is_active,
-        password_hash=await asyncio.to_thread(password_hash.hash, data.password),
+        password_hash=await _hash(data.password),
     )
     return await create_record(
         session, user, actor=actor, entity=AuditEntity.user, extra={"password_hash": "(set)"}
@@ -162,18 +226,70 @@ async def create_user(session: AsyncSession, data: UserCreate, *, actor: str) ->
 
 
 async def update_user(session: AsyncSession, user: User, data: UserUpdate, *, actor: str) -> User:
+    """A new password or deactivation also ends the user's tokens."""
     values = changed_fields(data)
     reject_null(values, "role", "is_active", "password")
     before, after = {}, {}
+    revoke = values.get("is_active") is False and user.is_active
     if "password" in values:
         # The hash itself never enters the audit trail; the entry only says it changed.
-        user.password_hash = await asyncio.to_thread(password_hash.hash, values.pop("password"))
+        user.password_hash = await _hash(values.pop("password"))
         before, after = {"password": None}, {"password": "(changed)"}
+        revoke = True
     if values.get("role", Role.admin) != Role.admin or values.get("is_active") is False:
         await _keep_one_admin(session, user)
+    if revoke:
+        values["token_generation"] = user.token_generation + 1
     return await update_record(
         session, user, values, actor=actor, entity=AuditEntity.user, before=before, after=after
     )
+
+
+async def change_own_password(
+    session: AsyncSession,
+    user: User,
+    data: PasswordChange,
+    *,
+    address: str,
+    throttle: LoginThrottle,
+) -> User:
+    """The user's new password, once they have shown the current one (throttled like a
+    login: a stolen token must not become a way to guess the password). Ends every token
+    of theirs, the one used here included."""
+    await throttle.attempt(session, user.username, address)
+    if not await _verify(data.old_password, user.password_hash):
+        raise InvalidInput.field("old_password", "This is not your current password")
+    await throttle.succeeded(session, user.username, address)
+    if data.new_password == data.old_password:
+        raise InvalidInput.field(
+            "new_password", "The new password must differ from the current one"
+        )
+    return await update_user(
+        session, user, UserUpdate(password=data.new_password), actor=user.username
+    )
+
+
+async def set_password(session: AsyncSession, username: str, password: str, *, actor: str) -> User:
+    """An administrator's reset (e.g. from the command line, for an admin who lost theirs)."""
+    user = await find_user(session, username)
+    if user is None:
+        raise NotFound(f"There is no user '{username}'")
+    return await update_user(session, user, UserUpdate(password=password), actor=actor)
+
+
+async def end_sessions(session: AsyncSession, user: User, *, actor: str) -> User:
+    """Ends every token the user holds (logout, or an admin's sign-out everywhere)."""
+    return await update_record(
+        session,
+        user,
+        {"token_generation": user.token_generation + 1},
+        actor=actor,
+        entity=AuditEntity.user,
+    )
+
+
+async def _hash(password: str) -> str:
+    return await asyncio.to_thread(password_hash.hash, password)
 
 
 async def _keep_one_admin(session: AsyncSession, user: User) -> None:

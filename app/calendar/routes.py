@@ -1,8 +1,8 @@
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, status
 
 from app.auth.deps import CurrentUserRecord
 from app.calendar import service as calendar_service
-from app.calendar.schemas import CalendarTokenRead
+from app.calendar.schemas import CalendarFeedState, CalendarToken
 from app.db import SessionDep
 
 router = APIRouter(tags=["calendar"])  # the user's calendar token (needs a bearer token)
@@ -11,26 +11,27 @@ feed_router = APIRouter(tags=["calendar"])  # the .ics feed itself (its secret i
 ICALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 
-def _token_read(request: Request, token: str | None) -> CalendarTokenRead:
-    url = str(request.url_for("calendar_feed", token=token)) if token else None
-    return CalendarTokenRead(token=token, url=url)
+@router.get("/users/me/calendar-token", response_model=CalendarFeedState)
+async def read_calendar_token(user: CurrentUserRecord) -> CalendarFeedState:
+    """Whether you have a calendar feed. Its address cannot be shown again (only a hash of
+    its secret is kept): make a new one with POST if you lost it."""
+    return CalendarFeedState(exists=user.calendar_token_hash is not None)
 
 
-@router.get("/users/me/calendar-token", response_model=CalendarTokenRead)
-async def read_calendar_token(user: CurrentUserRecord, request: Request) -> CalendarTokenRead:
-    """Your calendar feed's secret address (``token`` and ``url`` are null until you make
-    one with POST)."""
-    return _token_read(request, user.calendar_token)
-
-
-@router.post("/users/me/calendar-token", response_model=CalendarTokenRead)
+@router.post("/users/me/calendar-token", response_model=CalendarToken)
 async def rotate_calendar_token(
     user: CurrentUserRecord, session: SessionDep, request: Request
-) -> CalendarTokenRead:
+) -> CalendarToken:
     """Make your calendar feed's secret address, or replace it: the old address stops working
-    at once (do this if it leaked)."""
+    at once (do this if it leaked). The address is shown this once."""
     token = await calendar_service.rotate_token(session, user, actor=user.username)
-    return _token_read(request, token)
+    return CalendarToken(token=token, url=str(request.url_for("calendar_feed", token=token)))
+
+
+@router.delete("/users/me/calendar-token", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_calendar_token(user: CurrentUserRecord, session: SessionDep) -> None:
+    """Turn your calendar feed off: its address stops working."""
+    await calendar_service.remove_token(session, user, actor=user.username)
 
 
 @feed_router.get(
@@ -50,7 +51,7 @@ async def calendar_feed(token: str, session: SessionDep) -> Response:
         media_type=ICALENDAR_MEDIA_TYPE,
         headers={
             "Content-Disposition": 'inline; filename="diplomacy-crm.ics"',
-            # The address is a secret: no shared cache may keep a copy.
-            "Cache-Control": "private, no-cache",
+            # The address is a secret and the feed personal: no cache may keep a copy.
+            "Cache-Control": "no-store",
         },
     )

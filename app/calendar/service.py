@@ -2,8 +2,10 @@
 invitations are due to go out, at a secret address a calendar app subscribes to.
 
 The secret in the address is the only credential (calendar apps send no bearer token), so it
-is long and random, looked up through its unique index, and rotating it retires the old URL."""
+is long and random, only its SHA-256 is stored (looked up through its unique index: a copy of
+the database opens no feed), and rotating it retires the old URL."""
 
+import hashlib
 import re
 import secrets
 from datetime import date, datetime, timedelta
@@ -31,21 +33,38 @@ TOKEN_BYTES = 32  # 43 URL-safe characters
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 async def rotate_token(session: AsyncSession, user: User, *, actor: str) -> str:
-    """Give the user a new feed secret (the old address stops working at once). The audit
-    entry says that it changed, never what it is."""
-    had_one = user.calendar_token is not None
+    """Give the user a new feed secret (the old address stops working at once) and return
+    it: it cannot be shown again. The audit entry says that it changed, never what it is."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    await _set_token_hash(session, user, token_hash(token), actor=actor)
+    return token
+
+
+async def remove_token(session: AsyncSession, user: User, *, actor: str) -> None:
+    """Turn the user's feed off: its address stops working."""
+    if user.calendar_token_hash is not None:
+        await _set_token_hash(session, user, None, actor=actor)
+
+
+async def _set_token_hash(
+    session: AsyncSession, user: User, new_hash: str | None, *, actor: str
+) -> None:
+    had_one = user.calendar_token_hash is not None
+    user.calendar_token_hash = new_hash  # not through ``values``: no hash in the audit trail
     await update_record(
         session,
         user,
-        {"calendar_token": token},
+        {},
         actor=actor,
         entity=AuditEntity.user,
         before={"calendar_token": "(secret)" if had_one else None},
-        after={"calendar_token": "(new secret)"},
+        after={"calendar_token": "(new secret)" if new_hash else None},
     )
-    return token
 
 
 async def feed_owner(session: AsyncSession, token: str) -> User:
@@ -53,7 +72,9 @@ async def feed_owner(session: AsyncSession, token: str) -> User:
     that was rotated, or whose user left, looks the same as one that never existed."""
     user = None
     if _TOKEN_SHAPE.fullmatch(token):
-        user = await session.scalar(select(User).where(User.calendar_token == token))
+        user = await session.scalar(
+            select(User).where(User.calendar_token_hash == token_hash(token))
+        )
     if user is None or not user.is_active or user.archived_at is not None:
         raise NotFound("There is no calendar feed at this address (it may have been replaced)")
     return user

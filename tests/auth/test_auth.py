@@ -281,9 +281,12 @@ async def test_deactivated_users_token_stops_working_at_once(admin, anon):
     assert response.headers["www-authenticate"] == "Bearer"
     assert (await anon.get("/api/v1/users/me", headers=_bearer(token))).status_code == 401
 
+    # Re-activated, the user logs in again; the token of before stays dead.
     response = await admin.patch(f"/api/v1/users/{user['id']}", json={"is_active": True})
     assert response.status_code == 200
-    assert (await anon.get("/api/v1/cities", headers=_bearer(token))).status_code == 200
+    assert (await anon.get("/api/v1/cities", headers=_bearer(token))).status_code == 401
+    fresh = await _token(anon, "leaver", "s3cret-pass")
+    assert (await anon.get("/api/v1/cities", headers=_bearer(fresh))).status_code == 200
 
 
 async def test_last_active_admin_cannot_be_demoted_or_deactivated(admin):

@@ -159,15 +159,15 @@ async def test_a_token_without_expiry_or_subject_is_refused(app, anon):
 
 def test_verified_tokens_forget_expired_ones_and_stay_bounded():
     tokens = VerifiedTokens(max_entries=3)
-    tokens.remember("a", 1, time.time() + 60)
-    tokens.remember("b", 2, time.time() - 1)
-    assert tokens.user_id("a") == 1
-    assert tokens.user_id("b") is None
-    assert tokens.user_id("unknown") is None
+    tokens.remember("a", 1, 4, time.time() + 60)
+    tokens.remember("b", 2, 0, time.time() - 1)
+    assert tokens.claims("a") == (1, 4)
+    assert tokens.claims("b") is None
+    assert tokens.claims("unknown") is None
     for i in range(10):
-        tokens.remember(f"t{i}", i, time.time() + 60)
+        tokens.remember(f"t{i}", i, 0, time.time() + 60)
     assert len(tokens) <= 3
-    assert tokens.user_id("t9") == 9
+    assert tokens.claims("t9") == (9, 0)
 
 
 async def test_without_the_notifying_trigger_postgres_reads_every_time(app, anon, backend):
@@ -201,7 +201,10 @@ def test_cached_users_expire():
     principals = Principals()
     principals.MAX_AGE = 0.05
     principals._listening = True  # as if its listener were connected
-    principals.remember(Principal(id=7, username="kadri", role=Role.editor), principals.generation)
+    principals.remember(
+        Principal(id=7, username="kadri", role=Role.editor, token_generation=0),
+        principals.generation,
+    )
     assert principals.get(7) is not None
     time.sleep(0.06)
     assert principals.get(7) is None
@@ -212,5 +215,7 @@ def test_a_change_heard_during_a_lookup_keeps_its_result_out():
     principals._listening = True
     generation = principals.generation  # a lookup starts, reads the row...
     principals.forget(7)  # ...and meanwhile the user changes
-    principals.remember(Principal(id=7, username="kadri", role=Role.editor), generation)
+    principals.remember(
+        Principal(id=7, username="kadri", role=Role.editor, token_generation=0), generation
+    )
     assert principals.get(7) is None

@@ -2,9 +2,10 @@ from datetime import date
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.auth.models import User
+from app.calendar.service import token_hash
 from app.db import utcnow
 from app.events.models import Event
 from app.follow_ups.models import FollowUp, FollowUpStatus
@@ -18,7 +19,7 @@ EDITOR_ID, VIEWER_ID = 2, 3
 
 async def _forget_calendar_tokens(app) -> None:
     async with app.state.database.write_sessionmaker() as session, session.begin():
-        await session.execute(update(User).values(calendar_token=None))
+        await session.execute(update(User).values(calendar_token_hash=None))
 
 
 @pytest.fixture(autouse=True)
@@ -64,24 +65,43 @@ def _entries(response) -> dict[str, dict]:
 async def test_token_is_created_read_and_rotated(client, anon):
     response = await client.get(TOKEN_URL)
     assert response.status_code == 200
-    assert response.json() == {"token": None, "url": None}
+    assert response.json() == {"exists": False}
 
     response = await client.post(TOKEN_URL)
     assert response.status_code == 200, response.text
     first = response.json()
     assert len(first["token"]) >= 40
     assert first["url"] == f"http://test/api/v1/calendar/{first['token']}.ics"
-    assert (await client.get(TOKEN_URL)).json() == first
+    # Shown once: afterwards only whether there is one.
+    assert (await client.get(TOKEN_URL)).json() == {"exists": True}
     assert (await anon.get(first["url"])).status_code == 200
 
     second = (await client.post(TOKEN_URL)).json()
     assert second["token"] != first["token"]
-    assert (await client.get(TOKEN_URL)).json() == second
     # The old address is dead at once; the new one works.
     response = await anon.get(first["url"])
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM_JSON
     assert (await anon.get(second["url"])).status_code == 200
+
+    # Removed, the feed is gone.
+    assert (await client.delete(TOKEN_URL)).status_code == 204
+    assert (await client.get(TOKEN_URL)).json() == {"exists": False}
+    assert (await anon.get(second["url"])).status_code == 404
+    assert (await client.delete(TOKEN_URL)).status_code == 204
+
+
+async def test_only_a_hash_of_the_token_is_stored(client, app, anon):
+    token = (await client.post(TOKEN_URL)).json()["token"]
+    async with app.state.database.engine.connect() as connection:
+        stored = (await connection.execute(select(User.calendar_token_hash))).scalars().all()
+        dump = str((await connection.execute(select(User.__table__))).all())
+    assert token_hash(token) in stored
+    assert token not in dump
+    response = await anon.get(f"/api/v1/calendar/{token_hash(token)}.ics")
+    assert response.status_code == 404  # the hash opens nothing
+    response = await anon.get(f"/api/v1/calendar/{token}.ics")
+    assert response.headers["cache-control"] == "no-store"
 
 
 async def test_tokens_are_per_user_and_need_a_bearer_token(client, viewer, anon):
@@ -249,7 +269,9 @@ async def test_feed_has_follow_ups_events_and_sending_days(client, app, anon):
 async def _feed_path_for(app, user_id: int) -> str:
     token = f"test-token-for-user-{user_id}-0123456789abcdef"
     async with app.state.database.write_sessionmaker() as session, session.begin():
-        await session.execute(update(User).where(User.id == user_id).values(calendar_token=token))
+        await session.execute(
+            update(User).where(User.id == user_id).values(calendar_token_hash=token_hash(token))
+        )
     return f"/api/v1/calendar/{token}.ics"
 
 
