@@ -218,8 +218,15 @@ def in_list(session: AsyncSession, column: Any, values: Sequence[int]) -> Any:
     (an array on PostgreSQL, a JSON list on SQLite) instead of one parameter per value."""
     if dialect_name(session) == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(Integer)))
-    items = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
-    return column.in_(select(items.c.value))
+    return column.in_(select(id_values(session, values).c.value))
+
+
+def id_values(session: AsyncSession, values: Sequence[int]) -> Any:
+    """``values`` as a table of one column, ``value``, bound as ONE parameter."""
+    if dialect_name(session) == "postgresql":
+        array = bindparam(None, list(values), type_=ARRAY(Integer))
+        return func.unnest(array).table_valued("value").render_derived()
+    return func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
 
 
 def json_object(session: AsyncSession, *pairs: tuple[str, Any]) -> Any:

@@ -12,7 +12,7 @@ from app.audit.models import AuditEntry
 from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.contacts.models import Contact
-from app.db import in_list, json_list_contains, json_object, utcnow
+from app.db import id_values, in_list, json_list_contains, json_object, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
@@ -298,13 +298,8 @@ async def _bulk_criteria(
 ) -> list[Any]:
     """The WHERE clauses for the contacts a bulk invitation names (all must hold)."""
     where: list[Any] = []
-    if data.contact_ids is not None:
-        chosen = in_list(session, Contact.id, data.contact_ids)
-        found = set(await session.scalars(select(Contact.id).where(chosen)))
-        missing = [i for i in data.contact_ids if i not in found]
-        if missing:
-            raise InvalidInput.field("contact_ids", f"contact {_id_list(missing)} does not exist")
-        where.append(chosen)
+    if data.contact_ids is not None:  # each must exist: see _check_contact_ids
+        where.append(in_list(session, Contact.id, data.contact_ids))
     if data.partnership_kinds is not None:
         partner_cities = select(Partnership.city_id).where(
             Partnership.kind.in_(data.partnership_kinds),
@@ -341,6 +336,22 @@ async def _bulk_criteria(
         )
         where.append(Contact.city_id.in_(dormant))
     return where
+
+
+async def _check_contact_ids(
+    session: AsyncSession, contact_ids: list[int], matched: set[int]
+) -> None:
+    """422 unless every contact id named exists; those the criteria matched obviously do,
+    so only the others (usually none) are looked up."""
+    rest = [i for i in contact_ids if i not in matched]
+    if not rest:
+        return
+    ids = id_values(session, rest)
+    exists = select(Contact.id).where(Contact.id == ids.c.value).exists()
+    unknown = set(await session.scalars(select(ids.c.value).where(~exists)))
+    if unknown:
+        missing = [i for i in rest if i in unknown]
+        raise InvalidInput.field("contact_ids", f"contact {_id_list(missing)} does not exist")
 
 
 def _skip_reason(
@@ -428,6 +439,9 @@ async def bulk_invite(
                     "invitation_id": invitation_id,
                 }
             )
+    if data.contact_ids is not None:
+        matched = {i["contact_id"] for i in to_invite} | {s["contact_id"] for s in skipped}
+        await _check_contact_ids(session, data.contact_ids, matched)
     if to_invite and not data.dry_run:
         new_ids = await _insert_planned(
             session, event.id, data.send_on, [i["contact_id"] for i in to_invite], actor=actor

@@ -325,6 +325,10 @@ async def test_unknown_contact_ids_are_422(client):
     response = await bulk(client, event["id"], contact_ids=[a, 998, 999])
     body = assert_field_error(response, "contact_ids")
     assert "998, 999" in body["detail"]
+    # Also when the other criteria leave them out anyway, and in a dry run.
+    response = await bulk(client, event["id"], contact_ids=[999, a], tags=["none"], dry_run=True)
+    body = assert_field_error(response, "contact_ids")
+    assert "contact 999 does not exist" in body["detail"]
     assert await listed(client, f"events/{event['id']}/invitations") == []
 
 
