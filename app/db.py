@@ -253,3 +253,29 @@ async def custom_plans(session: AsyncSession) -> AsyncIterator[None]:
         yield
     finally:
         await session.execute(text("RESET plan_cache_mode"))
+
+
+_DRIVER_SQL: dict[Any, tuple[str, tuple[str, ...]]] = {}
+
+
+async def fetch_one_row(
+    session: AsyncSession, statement: Any, parameters: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The one row a SELECT finds (or None), as a plain dict, on the session's connection.
+
+    With asyncpg the statement is compiled once and runs straight on the driver connection:
+    for a read this small, SQLAlchemy's per-statement work (execution context, result
+    objects) costs more than the query itself. Only for statements whose parameters and
+    columns need no type conversion (ids in, plain columns out). Elsewhere a Core execute."""
+    connection = await session.connection()
+    if connection.dialect.driver != "asyncpg":
+        row = (await connection.execute(statement, parameters)).mappings().first()
+        return dict(row) if row is not None else None
+    compiled = _DRIVER_SQL.get(statement)
+    if compiled is None:
+        sql = statement.compile(dialect=connection.dialect)
+        compiled = _DRIVER_SQL[statement] = (str(sql), tuple(sql.positiontup or ()))
+    sql_text, names = compiled
+    driver = (await connection.get_raw_connection()).driver_connection
+    record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]
+    return dict(record) if record is not None else None

@@ -384,25 +384,49 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def median_result(results: list[Result]) -> Result:
+    """The medians of several measurements of one thing (CPU as the median per request)."""
+    rps = statistics.median(r.rps for r in results)
+    per_request = [r.server_cpu / r.rps for r in results if r.server_cpu is not None]
+    return Result(
+        results[0].scenario,
+        results[0].clients,
+        rps,
+        statistics.median(r.p50_ms for r in results),
+        statistics.median(r.p99_ms for r in results),
+        sum(r.errors for r in results),
+        statistics.median(per_request) * rps if per_request else None,
+        statistics.median(r.machine_cpu or 0 for r in results),
+        [f"{len(results)} runs"],
+    )
+
+
 def compare_report(comparisons: list[tuple[str, Result, Result]]) -> str:
     """The app as it is against each variant, measured one right after the other."""
     lines = [
         'Mechanisms: the app as it is ("with") and the variant, measured one after the '
-        "other on the same paths. Change = variant / with − 1 (req/s; p99).",
+        "other on the same paths (with --rounds N, N times each in ABBA order; medians). "
+        "Change = variant / with − 1, of req/s and of server CPU per request.",
         "",
         "| variant | endpoint | clients | with req/s | variant req/s | change | with p99 ms "
-        "| variant p99 ms | with CPU ms/req | variant CPU ms/req |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| variant p99 ms | with CPU ms/req | variant CPU ms/req | change | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def per_request(r: Result) -> str:
         return f"{r.server_cpu * 1000 / r.rps:.2f}" if r.server_cpu is not None else "–"
 
+    def cpu_change(base: Result, off: Result) -> str:
+        if base.server_cpu is None or off.server_cpu is None:
+            return "–"
+        return f"{(off.server_cpu / off.rps) / (base.server_cpu / base.rps) - 1:+.0%}"
+
     for name, base, off in comparisons:
         lines.append(
             f"| {name} | {base.scenario} | {base.clients} | {base.rps:,.0f} | {off.rps:,.0f} "
             f"| {off.rps / base.rps - 1:+.0%} | {base.p99_ms:.1f} | {off.p99_ms:.1f} "
-            f"| {per_request(base)} | {per_request(off)} |"
+            f"| {per_request(base)} | {per_request(off)} | {cpu_change(base, off)} "
+            f"| {base.notes[0] if base.notes else 1} |"
         )
     lines += ["", *(f"- `{v.name}`: {v.what}" for v in VARIANTS.values()
                     if v.name in {c[0] for c in comparisons})]  # fmt: skip
@@ -463,6 +487,8 @@ def main(argv: list[str] | None = None) -> None:
         help="also measure the app with these "
         f"mechanisms switched, comma-separated ({','.join(VARIANTS)}, or all)",
     )
+    parser.add_argument("--rounds", type=int, default=1, help="--compare: measure each pair "
+                        "this many times (ABBA order), report medians")  # fmt: skip
     parser.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
     parser.add_argument("--app-port", type=int, default=8101)
     parser.add_argument("--reference-port", type=int, default=8102)
@@ -591,9 +617,15 @@ def main(argv: list[str] | None = None) -> None:
                     other = Scenario(scenario.name, port, scenario.paths)
                     check_scenario(other, {"Authorization": variant_auth})
                     for n in clients:
-                        base = measure(scenario, servers["app"], n, auth, scenario.name)
-                        off = measure(other, servers[name], n, variant_auth, name)
-                        comparisons.append((name, base, off))
+                        bases, offs = [], []
+                        for round_ in range(args.rounds):  # ABBA: drift falls on both
+                            pair = [
+                                (bases, scenario, servers["app"], auth, scenario.name),
+                                (offs, other, servers[name], variant_auth, name),
+                            ]
+                            for results_, *rest in pair[:: 1 if round_ % 2 == 0 else -1]:
+                                results_.append(measure(rest[0], rest[1], n, rest[2], rest[3]))
+                        comparisons.append((name, median_result(bases), median_result(offs)))
                 servers.pop(name).stop()
         finally:
             for server in servers.values():

@@ -1,4 +1,4 @@
-"""The app with one of its hot-path mechanisms switched off (or an old one back on), to show
+"""The app with one of its hot-path mechanisms switched off (or a removed one back on), to show
 what each one is worth on the endpoint it serves.
 
 ``create_app`` is a uvicorn factory like ``app.main.create_app``; it reads ``BENCH_VARIANT``
@@ -14,7 +14,6 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from fastapi import FastAPI
@@ -45,13 +44,9 @@ VARIANTS = {
             ("contact",),
         ),
         Variant(
-            "no-gc-threshold",
-            "the garbage collector's default thresholds (700, 10, 10) instead of (10000, 10, 10)",
-            ("contact",),
-        ),
-        Variant(
-            "no-gc-freeze",
-            "the start-up heap not frozen (no gc.freeze()) at start",
+            "gc-tuned",
+            "the garbage collector as before 2026-12-02: the start-up heap frozen "
+            "(gc.freeze()) and thresholds (10000, 10, 10) instead of the defaults (700, 10, 10)",
             ("contact", "list"),
         ),
         Variant(
@@ -83,23 +78,26 @@ def _no_user_cache() -> None:
 def _no_driver_point_read() -> None:
     from app import records
 
-    async def get(self: Any, session: Any, record_id: int) -> dict[str, Any]:
+    async def fetch_one_row(session: Any, statement: Any, parameters: Any) -> Any:
         connection = await session.connection()
-        result = await connection.execute(self.statement, {"record_id": record_id})
-        row = result.mappings().first()
-        if row is None:
-            raise records._missing(self.noun, record_id)
-        return dict(row)
+        row = (await connection.execute(statement, parameters)).mappings().first()
+        return dict(row) if row is not None else None
 
-    records.PointRead.get = get  # type: ignore[method-assign]
+    records.fetch_one_row = fetch_one_row  # type: ignore[assignment]
 
 
-def _gc_without(**changes: Any) -> None:
+def _gc_tuned() -> None:
     from app import main
 
-    main.gc = SimpleNamespace(  # type: ignore[assignment]
-        **{name: getattr(gc, name) for name in ("collect", "freeze", "set_threshold")} | changes
-    )
+    original = main.settle_memory
+
+    def settle_memory() -> None:
+        original()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
+
+    main.settle_memory = settle_memory
 
 
 def _no_search_custom_plans() -> None:
@@ -131,8 +129,7 @@ def _pool_custom_plans() -> None:
 PATCHES = {
     "no-user-cache": _no_user_cache,
     "no-driver-point-read": _no_driver_point_read,
-    "no-gc-threshold": lambda: _gc_without(set_threshold=lambda *args: None),
-    "no-gc-freeze": lambda: _gc_without(freeze=lambda: None),
+    "gc-tuned": _gc_tuned,
     "no-search-custom-plans": _no_search_custom_plans,
     "pool-custom-plans": _pool_custom_plans,
 }
