@@ -1,13 +1,28 @@
 """Database plumbing: metadata naming convention, shared columns, engines and the session."""
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, MetaData, cast, event, exists, func, literal, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    MetaData,
+    any_,
+    bindparam,
+    cast,
+    event,
+    exists,
+    func,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -93,10 +108,6 @@ def create_engine(settings: Settings, *, for_writes: bool = False) -> AsyncEngin
         # Reads run in autocommit (no BEGIN/COMMIT round trips; each statement still sees a
         # consistent snapshot); ``Database`` asks for transactions where it needs them.
         isolation_level="AUTOCOMMIT",
-        # asyncpg prepares every statement; PostgreSQL's generic plan for a prepared LIKE
-        # '%term%' scans the whole trigram index for short (e.g. two-character CJK) terms.
-        # Planning with the actual term costs far less than that.
-        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
     )
 
 
@@ -200,3 +211,71 @@ def json_list_contains(session: AsyncSession, column: Any, value: str) -> Any:
         return cast(column, JSONB).contains(cast(literal(json.dumps([value])), JSONB))
     items = func.json_each(column).table_valued("value")
     return exists(select(1).select_from(items).where(items.c.value == value))
+
+
+def in_list(session: AsyncSession, column: Any, values: Sequence[int]) -> Any:
+    """A WHERE clause: ``column`` is one of ``values``, however many, bound as ONE parameter
+    (an array on PostgreSQL, a JSON list on SQLite) instead of one parameter per value."""
+    if dialect_name(session) == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(Integer)))
+    return column.in_(select(id_values(session, values).c.value))
+
+
+def id_values(session: AsyncSession, values: Sequence[int]) -> Any:
+    """``values`` as a table of one column, ``value``, bound as ONE parameter."""
+    if dialect_name(session) == "postgresql":
+        array = bindparam(None, list(values), type_=ARRAY(Integer))
+        return func.unnest(array).table_valued("value").render_derived()
+    return func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+
+
+def json_object(session: AsyncSession, *pairs: tuple[str, Any]) -> Any:
+    """A SQL expression building the JSON object ``{key: value, ...}`` from columns or other
+    expressions (values may themselves be ``json_object``s)."""
+    name = "jsonb_build_object" if dialect_name(session) == "postgresql" else "json_object"
+    build = getattr(func, name)
+    return build(*(part for key, value in pairs for part in (literal(key), value)))
+
+
+@asynccontextmanager
+async def custom_plans(session: AsyncSession) -> AsyncIterator[None]:
+    """Plan the statements run inside with their actual parameters (PostgreSQL; nothing to do
+    elsewhere). asyncpg prepares every statement, and after a few executions PostgreSQL may
+    switch to a generic plan made without the values, e.g. for ``LIKE '%term%'`` one that
+    scans the whole trigram index, whatever the term. Only for the statements that need it:
+    planning every statement again (bulk writes, foreign-key checks) costs the others."""
+    if dialect_name(session) != "postgresql":
+        yield
+        return
+    # Reads run in autocommit, so SET LOCAL would not hold: set it, then put it back.
+    await session.execute(text("SET plan_cache_mode = force_custom_plan"))
+    try:
+        yield
+    finally:
+        await session.execute(text("RESET plan_cache_mode"))
+
+
+_DRIVER_SQL: dict[Any, tuple[str, tuple[str, ...]]] = {}
+
+
+async def fetch_one_row(
+    session: AsyncSession, statement: Any, parameters: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The one row a SELECT finds (or None), as a plain dict, on the session's connection.
+
+    With asyncpg the statement is compiled once and runs straight on the driver connection:
+    for a read this small, SQLAlchemy's per-statement work (execution context, result
+    objects) costs more than the query itself. Only for statements whose parameters and
+    columns need no type conversion (ids in, plain columns out). Elsewhere a Core execute."""
+    connection = await session.connection()
+    if connection.dialect.driver != "asyncpg":
+        row = (await connection.execute(statement, parameters)).mappings().first()
+        return dict(row) if row is not None else None
+    compiled = _DRIVER_SQL.get(statement)
+    if compiled is None:
+        sql = statement.compile(dialect=connection.dialect)
+        compiled = _DRIVER_SQL[statement] = (str(sql), tuple(sql.positiontup or ()))
+    sql_text, names = compiled
+    driver = (await connection.get_raw_connection()).driver_connection
+    record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]
+    return dict(record) if record is not None else None

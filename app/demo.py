@@ -272,6 +272,7 @@ async def load_demo(
         BulkInvite(send_on=date(2025, 1, 15), contact_ids=delegate_ids),
         actor=ACTOR,
         dormant_after_days=dormant_after_days,
+        today=today or utcnow().date(),
     )
     await follow_ups_service.create_follow_up(
         session,

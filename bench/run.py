@@ -36,6 +36,7 @@ from app import migrate
 from app.cli import analyze_sqlite
 from app.config import Settings
 from bench.seed import BENCH_PASSWORD, BENCH_USERNAME
+from bench.variants import VARIANTS
 
 HOST = "127.0.0.1"  # the only address this tool ever sends requests to
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -383,6 +384,55 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def median_result(results: list[Result]) -> Result:
+    """The medians of several measurements of one thing (CPU as the median per request)."""
+    rps = statistics.median(r.rps for r in results)
+    per_request = [r.server_cpu / r.rps for r in results if r.server_cpu is not None]
+    return Result(
+        results[0].scenario,
+        results[0].clients,
+        rps,
+        statistics.median(r.p50_ms for r in results),
+        statistics.median(r.p99_ms for r in results),
+        sum(r.errors for r in results),
+        statistics.median(per_request) * rps if per_request else None,
+        statistics.median(r.machine_cpu or 0 for r in results),
+        [f"{len(results)} runs"],
+    )
+
+
+def compare_report(comparisons: list[tuple[str, Result, Result]]) -> str:
+    """The app as it is against each variant, measured one right after the other."""
+    lines = [
+        'Mechanisms: the app as it is ("with") and the variant, measured one after the '
+        "other on the same paths (with --rounds N, N times each in ABBA order; medians). "
+        "Change = variant / with − 1, of req/s and of server CPU per request.",
+        "",
+        "| variant | endpoint | clients | with req/s | variant req/s | change | with p99 ms "
+        "| variant p99 ms | with CPU ms/req | variant CPU ms/req | change | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def per_request(r: Result) -> str:
+        return f"{r.server_cpu * 1000 / r.rps:.2f}" if r.server_cpu is not None else "–"
+
+    def cpu_change(base: Result, off: Result) -> str:
+        if base.server_cpu is None or off.server_cpu is None:
+            return "–"
+        return f"{(off.server_cpu / off.rps) / (base.server_cpu / base.rps) - 1:+.0%}"
+
+    for name, base, off in comparisons:
+        lines.append(
+            f"| {name} | {base.scenario} | {base.clients} | {base.rps:,.0f} | {off.rps:,.0f} "
+            f"| {off.rps / base.rps - 1:+.0%} | {base.p99_ms:.1f} | {off.p99_ms:.1f} "
+            f"| {per_request(base)} | {per_request(off)} | {cpu_change(base, off)} "
+            f"| {base.notes[0] if base.notes else 1} |"
+        )
+    lines += ["", *(f"- `{v.name}`: {v.what}" for v in VARIANTS.values()
+                    if v.name in {c[0] for c in comparisons})]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 def app_version() -> str:
     """The commit the app was measured at, and whether its code had uncommitted changes."""
     try:
@@ -431,6 +481,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", default="1,32", help="concurrent clients, comma-separated")
     parser.add_argument("--only", help="endpoints to measure, comma-separated "
                         "(contact,list,timeline,search,reference)")  # fmt: skip
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="also measure the app with these "
+        f"mechanisms switched, comma-separated ({','.join(VARIANTS)}, or all)",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="--compare: measure each pair "
+                        "this many times (ABBA order), report medians")  # fmt: skip
     parser.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
     parser.add_argument("--app-port", type=int, default=8101)
     parser.add_argument("--reference-port", type=int, default=8102)
@@ -444,6 +502,11 @@ def main(argv: list[str] | None = None) -> None:
     if not 0 < args.duration <= MAX_SECONDS or not 0 <= args.warmup <= MAX_SECONDS:
         parser.error(f"durations are bounded to {MAX_SECONDS} s")
 
+    compare = [c for c in args.compare.split(",") if c]
+    if compare == ["all"]:
+        compare = list(VARIANTS)
+    if unknown := [c for c in compare if c not in VARIANTS]:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
     url = make_url(args.database_url)
     backend = url.get_backend_name()
     clients = [int(c) for c in args.clients.split(",")]
@@ -468,21 +531,18 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     servers: dict[str, Server] = {}
+    comparisons: list[tuple[str, Result, Result]] = []
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
         workdir = Path(tmp)
         try:
-            servers["app"] = Server(
-                "app",
-                "app.main:create_app",
-                args.app_port,
-                {
-                    "CRM_DATABASE_URL": database_url,
-                    "CRM_SECRET_KEY": secrets.token_urlsafe(48),
-                    "CRM_LOAD_DEMO": "0",
-                    "CRM_LOG_LEVEL": "WARNING",
-                },  # fmt: skip
-                workdir / "app.log",
-            )
+            app_env = {
+                "CRM_DATABASE_URL": database_url,
+                "CRM_SECRET_KEY": secrets.token_urlsafe(48),
+                "CRM_LOAD_DEMO": "0",
+                "CRM_LOG_LEVEL": "WARNING",
+            }
+            servers["app"] = Server("app", "app.main:create_app", args.app_port, app_env,
+                                    workdir / "app.log")  # fmt: skip
             if "reference" in wanted:
                 servers["reference"] = Server(
                     "reference",
@@ -505,31 +565,68 @@ def main(argv: list[str] | None = None) -> None:
                 )  # fmt: skip
                 for name in wanted
             ]
+
+            def measure(
+                scenario: Scenario, server: Server, n: int, token: str, label: str
+            ) -> Result:
+                if args.warmup:
+                    load(scenario, n, args.warmup, token, workdir)
+                cpu_before, started = server.cpu_seconds(), time.perf_counter()
+                machine_before = cpu_times()
+                rps, p50, p99, errors = load(scenario, n, args.duration, token, workdir)
+                machine_cpu = busy_cores(machine_before, cpu_times())
+                cpu_after, elapsed = server.cpu_seconds(), time.perf_counter() - started
+                cpu = None
+                if cpu_before is not None and cpu_after is not None:
+                    cpu = (cpu_after - cpu_before) / elapsed
+                result = Result(scenario.name, n, rps, p50, p99, errors, cpu, machine_cpu)
+                print(
+                    f"  {label:<32} {n:>3} clients: {rps:>8,.0f} req/s  "
+                    f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}  "
+                    f"server CPU {cpu or 0:.2f}  machine CPU {machine_cpu or 0:.2f}"
+                )
+                return result
+
             results = []
             for scenario in scenarios:
                 scenario_auth = auth if scenario.authenticated else ""
                 size = check_scenario(scenario, {"Authorization": auth})
                 server = servers["reference" if scenario.name == "reference" else "app"]
                 for n in clients:
-                    if args.warmup:
-                        load(scenario, n, args.warmup, scenario_auth, workdir)
-                    cpu_before, started = server.cpu_seconds(), time.perf_counter()
-                    machine_before = cpu_times()
-                    rps, p50, p99, errors = load(scenario, n, args.duration, scenario_auth, workdir)
-                    machine_cpu = busy_cores(machine_before, cpu_times())
-                    cpu_after, elapsed = server.cpu_seconds(), time.perf_counter() - started
-                    cpu = None
-                    if cpu_before is not None and cpu_after is not None:
-                        cpu = (cpu_after - cpu_before) / elapsed
-                    result = Result(
-                        scenario.name, n, rps, p50, p99, errors, cpu, machine_cpu, [size]
-                    )
+                    result = measure(scenario, server, n, scenario_auth, scenario.name)
+                    result.notes.append(size)
                     results.append(result)
-                    print(
-                        f"  {scenario.name:<10} {n:>3} clients: {rps:>8,.0f} req/s  "
-                        f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}  "
-                        f"server CPU {cpu or 0:.2f}  machine CPU {machine_cpu or 0:.2f}"
-                    )
+
+            # Each mechanism switched off (bench/variants.py) on a server of its own, measured
+            # right after the app as it is, endpoint by endpoint, so both see the same machine.
+            for i, name in enumerate(compare):
+                variant = VARIANTS[name]
+                port = args.app_port + 10 + i
+                servers[name] = Server(
+                    name,
+                    "bench.variants:create_app",
+                    port,
+                    {**app_env, "BENCH_VARIANT": name},
+                    workdir / f"{name}.log",
+                )
+                servers[name].wait_ready("/api/v1/health")
+                variant_auth = f"Bearer {get_token(port, args.username, args.password)}"
+                for scenario in scenarios:
+                    if scenario.name not in variant.endpoints:
+                        continue
+                    other = Scenario(scenario.name, port, scenario.paths)
+                    check_scenario(other, {"Authorization": variant_auth})
+                    for n in clients:
+                        bases, offs = [], []
+                        for round_ in range(args.rounds):  # ABBA: drift falls on both
+                            pair = [
+                                (bases, scenario, servers["app"], auth, scenario.name),
+                                (offs, other, servers[name], variant_auth, name),
+                            ]
+                            for results_, *rest in pair[:: 1 if round_ % 2 == 0 else -1]:
+                                results_.append(measure(rest[0], rest[1], n, rest[2], rest[3]))
+                        comparisons.append((name, median_result(bases), median_result(offs)))
+                servers.pop(name).stop()
         finally:
             for server in servers.values():
                 server.stop()
@@ -551,6 +648,8 @@ def main(argv: list[str] | None = None) -> None:
         f"- {quiet}" if quiet else "",
     ]
     text_report = report(results, header=header, backend=backend)
+    if comparisons:
+        text_report += "\n" + compare_report(comparisons)
     out = RESULTS_DIR / f"{backend}-{stamp}.md"
     out.write_text(text_report)
     print("\n" + text_report)

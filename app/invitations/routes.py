@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AuditEntity
 from app.auth.deps import Editor
+from app.clock import TodayDep
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.events.models import Event
@@ -121,7 +122,12 @@ async def create_invitation(
 
 @router.post(EVENT_INVITATIONS + "/bulk", response_model=BulkInviteReport)
 async def bulk_invite(
-    event: EventDep, data: BulkInvite, session: SessionDep, user: Editor, settings: SettingsDep
+    event: EventDep,
+    data: BulkInvite,
+    session: SessionDep,
+    user: Editor,
+    settings: SettingsDep,
+    today: TodayDep,
 ) -> dict[str, Any]:
     """Plan invitations for every contact matching all the criteria given, in one
     transaction; contacts that are archived, inactive, without an e-mail address or already
@@ -132,6 +138,7 @@ async def bulk_invite(
         data,
         actor=user.username,
         dormant_after_days=settings.dormant_after_days,
+        today=today,
     )
 
 

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, insert, or_, select, update
+from sqlalchemy import Select, and_, insert, literal, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit_service
@@ -12,7 +12,7 @@ from app.audit.models import AuditEntry
 from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.contacts.models import Contact
-from app.db import json_list_contains, utcnow
+from app.db import id_values, in_list, json_list_contains, json_object, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
@@ -362,18 +362,12 @@ async def _audit_each(
 
 
 async def _bulk_criteria(
-    session: AsyncSession, data: BulkInvite, *, dormant_after_days: int
+    session: AsyncSession, data: BulkInvite, *, dormant_after_days: int, today: date
 ) -> list[Any]:
     """The WHERE clauses for the contacts a bulk invitation names (all must hold)."""
     where: list[Any] = []
-    if data.contact_ids is not None:
-        found = set(
-            await session.scalars(select(Contact.id).where(Contact.id.in_(data.contact_ids)))
-        )
-        missing = [i for i in data.contact_ids if i not in found]
-        if missing:
-            raise InvalidInput.field("contact_ids", f"contact {_id_list(missing)} does not exist")
-        where.append(Contact.id.in_(data.contact_ids))
+    if data.contact_ids is not None:  # each must exist: see _check_contact_ids
+        where.append(in_list(session, Contact.id, data.contact_ids))
     if data.partnership_kinds is not None:
         partner_cities = select(Partnership.city_id).where(
             Partnership.kind.in_(data.partnership_kinds),
@@ -406,16 +400,33 @@ async def _bulk_criteria(
         )
     if data.dormant_only:
         dormant = await reports_service.dormant_city_ids(
-            session, as_of=utcnow().date(), inactive_days=dormant_after_days
+            session, as_of=today, inactive_days=dormant_after_days
         )
         where.append(Contact.city_id.in_(dormant))
     return where
 
 
+async def _check_contact_ids(
+    session: AsyncSession, contact_ids: list[int], matched: set[int]
+) -> None:
+    """422 unless every contact id named exists; those the criteria matched obviously do,
+    so only the others (usually none) are looked up."""
+    rest = [i for i in contact_ids if i not in matched]
+    if not rest:
+        return
+    ids = id_values(session, rest)
+    exists = select(Contact.id).where(Contact.id == ids.c.value).exists()
+    unknown = set(await session.scalars(select(ids.c.value).where(~exists)))
+    if unknown:
+        missing = [i for i in rest if i in unknown]
+        raise InvalidInput.field("contact_ids", f"contact {_id_list(missing)} does not exist")
+
+
 def _skip_reason(
     archived_at: datetime | None, is_active: bool, email: str | None, invitation_id: int | None
 ) -> str | None:
-    """Why a matching contact is not invited (the first reason that applies), if at all."""
+    """Why a matching contact is not invited (the first reason that applies), if at all.
+    ``_invitable`` says the same in SQL."""
     if archived_at is not None:
         return "archived"
     if not is_active:
@@ -427,6 +438,23 @@ def _skip_reason(
     return None
 
 
+def _invitable(event_id: int) -> list[Any]:
+    """``_skip_reason`` is None, in SQL: live, active, with an e-mail address, not invited."""
+    return [
+        Contact.archived_at.is_(None),
+        Contact.is_active.is_(True),
+        Contact.email.is_not(None),
+        Contact.email != "",
+        ~select(Invitation.id)
+        .where(
+            Invitation.contact_id == Contact.id,
+            Invitation.event_id == event_id,
+            Invitation.archived_at.is_(None),
+        )
+        .exists(),
+    ]
+
+
 async def bulk_invite(
     session: AsyncSession,
     event: Event,
@@ -434,13 +462,15 @@ async def bulk_invite(
     *,
     actor: str,
     dormant_after_days: int,
+    today: date,
 ) -> dict[str, Any]:
     """Plan invitations for every contact the criteria name, skipping (and reporting) those
-    that are archived, inactive, without an e-mail address or already invited. One INSERT
-    batch for the invitations and one for their audit entries; a dry run writes nothing."""
+    that are archived, inactive, without an e-mail address or already invited. The report
+    comes from one SELECT; the writes are one INSERT … SELECT of the invitations and one of
+    their audit entries, whatever their number. A dry run writes nothing."""
     assert event.id is not None
     _check_event_open(event)
-    where = await _bulk_criteria(session, data, dormant_after_days=dormant_after_days)
+    where = await _bulk_criteria(session, data, dormant_after_days=dormant_after_days, today=today)
     rows = await session.execute(
         select(
             Contact.id,
@@ -478,8 +508,15 @@ async def bulk_invite(
                     "invitation_id": invitation_id,
                 }
             )
+    if data.contact_ids is not None:
+        matched = {i["contact_id"] for i in to_invite} | {s["contact_id"] for s in skipped}
+        await _check_contact_ids(session, data.contact_ids, matched)
     if to_invite and not data.dry_run:
-        await _insert_planned(session, event.id, data.send_on, to_invite, actor=actor)
+        new_ids = await _insert_planned(
+            session, event.id, data.send_on, [i["contact_id"] for i in to_invite], actor=actor
+        )
+        for item in to_invite:
+            item["id"] = new_ids[item["contact_id"]]
     return {
         "created": len(to_invite),
         "skipped": len(skipped),
@@ -490,53 +527,61 @@ async def bulk_invite(
 
 
 async def _insert_planned(
-    session: AsyncSession,
-    event_id: int,
-    send_on: date,
-    to_invite: list[dict[str, Any]],
-    *,
-    actor: str,
-) -> None:
-    """Insert the invitations in one executemany, fill in their new ids, and audit each."""
+    session: AsyncSession, event_id: int, send_on: date, contact_ids: list[int], *, actor: str
+) -> dict[int, int]:
+    """Plan an invitation for each of these contacts and audit each, in two statements; the
+    new invitation ids by contact. The INSERT checks the skip rules again, so a contact
+    archived (or invited) since the report was read is never invited: then nothing is."""
     now = utcnow()
-    values = [
-        {
-            "event_id": event_id,
-            "contact_id": item["contact_id"],
-            "status": InvitationStatus.planned.value,
-            "send_on": send_on,
-            "sent_at": None,
-            "responded_at": None,
-            "notes": None,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-            "archived_at": None,
-        }
-        for item in to_invite
-    ]
-    await session.execute(insert(Invitation), values)
-    # Read the new ids back by contact (one live invitation per contact per event):
-    # RETURNING in parameter order would cost SQLite one INSERT per row.
-    new_ids = dict(
-        (
-            await session.execute(
-                select(Invitation.contact_id, Invitation.id).where(
-                    Invitation.event_id == event_id, Invitation.archived_at.is_(None)
-                )
-            )
-        ).all()
+    table = Invitation.__table__  # type: ignore[attr-defined]
+    columns = {
+        "event_id": literal(event_id, table.c.event_id.type),
+        "contact_id": Contact.id,
+        "status": literal(InvitationStatus.planned.value, table.c.status.type),
+        "send_on": literal(send_on, table.c.send_on.type),
+        "version": literal(1, table.c.version.type),
+        "created_at": literal(now, table.c.created_at.type),
+        "updated_at": literal(now, table.c.updated_at.type),
+    }
+    inserted = await session.execute(
+        insert(Invitation)
+        .from_select(
+            list(columns),
+            select(*columns.values()).where(
+                in_list(session, Contact.id, contact_ids), *_invitable(event_id)
+            ),
+        )
+        .returning(Invitation.id, Invitation.contact_id)
     )
-    for item, row in zip(to_invite, values, strict=True):
-        item["id"] = row["id"] = new_ids[item["contact_id"]]
-    audited = ("event_id", "contact_id", "status", "send_on")
-    await _audit_each(
+    new_ids = {contact_id: invitation_id for invitation_id, contact_id in inserted.all()}
+    if len(new_ids) != len(contact_ids):
+        raise Conflict(
+            "Some of these contacts changed (archived, deactivated or invited) while the "
+            "invitations were being made; nothing was written: try again"
+        )
+    # Each entry says what audit_service.diff({}, …) says of a new invitation.
+    changes = json_object(
         session,
-        {row["id"]: audit_service.diff({}, {k: row[k] for k in audited}) for row in values},
-        actor=actor,
-        action=AuditAction.create,
-        at=now,
+        *(
+            (field, json_object(session, ("old", null()), ("new", table.c[field])))
+            for field in ("event_id", "contact_id", "status", "send_on")
+        ),
     )
+    audit = AuditEntry.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        insert(AuditEntry).from_select(
+            ["occurred_at", "actor", "action", "entity", "entity_id", "changes"],
+            select(
+                literal(now, audit.c.occurred_at.type),
+                literal(actor, audit.c.actor.type),
+                literal(AuditAction.create.value, audit.c.action.type),
+                literal(AuditEntity.invitation.value, audit.c.entity.type),
+                table.c.id,
+                changes,
+            ).where(in_list(session, table.c.id, list(new_ids.values()))),
+        )
+    )
+    return new_ids
 
 
 async def mark_sent(

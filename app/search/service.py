@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cities.models import City
 from app.contacts.models import Contact
+from app.db import custom_plans
 from app.organizations.models import Organization
 from app.search.schemas import SearchHit
 from app.text import fold, like_pattern
@@ -48,9 +49,12 @@ async def search(session: AsyncSession, q: str, *, limit: int) -> list[SearchHit
         _matches("organization", Organization, Organization.name, term),
         _matches("contact", Contact, Contact.full_name, term),
     ).subquery()
-    rows = await session.execute(
+    statement = (
         select(hits.c.type, hits.c.id, hits.c.label)
         .order_by(hits.c.rank, hits.c.sort_key, hits.c.type, hits.c.id)
         .limit(limit)
     )
+    # A generic plan, made without the term, cannot tell a rare term from a common one.
+    async with custom_plans(session):
+        rows = (await session.execute(statement)).all()
     return [SearchHit(type=r.type, id=r.id, label=r.label) for r in rows]

@@ -238,6 +238,43 @@ async def test_skips_with_reasons(client):
     assert len(await listed(client, f"events/{event['id']}/invitations")) == 3
 
 
+async def test_archived_contacts_are_never_invited(client):
+    """Whatever names them (their id, a tag, their country, their city's partnership, their
+    organization), an archived contact is reported as skipped and gets no invitation."""
+    event = await make_event(client)
+    city = await make_city(client, name="Houston", country_code="US")
+    await make_partnership(client, city["id"], kind="sister_city")
+    organization = await make_organization(client, name="Metropolis")
+    common = {"city_id": city["id"], "organization_id": organization["id"], "tags": ["x"]}
+    live = await person(client, "Live Person", **common)
+    gone = await person(client, "Gone Person", **common)
+    assert (await client.delete(f"/api/v1/contacts/{gone}")).status_code == 200
+
+    for criteria in (
+        {"contact_ids": [gone]},
+        {"contact_ids": [live, gone]},
+        {"tags": ["x"]},
+        {"country_codes": ["US"]},
+        {"partnership_kinds": ["sister_city"]},
+        {"organization_id": organization["id"]},
+    ):
+        for dry_run in (True, False):
+            report = await bulk_ok(client, event["id"], dry_run=dry_run, **criteria)
+            assert gone not in invited_ids(report), criteria
+            skipped = {s["contact_id"]: s["reason"] for s in report["skipped_contacts"]}
+            assert skipped[gone] == "archived", criteria
+    stored = await listed(client, f"events/{event['id']}/invitations", include_archived=True)
+    assert [i["contact_id"] for i in stored] == [live]
+    entries = await audit_entries(client, "invitation")
+    assert [e["changes"]["contact_id"]["new"] for e in entries] == [live]
+
+    # Restored, the same contact is invited like any other.
+    response = await client.post(f"/api/v1/contacts/{gone}/restore")
+    assert response.status_code == 200, response.text
+    report = await bulk_ok(client, event["id"], tags=["x"])
+    assert invited_ids(report) == [gone]
+
+
 async def test_dry_run_writes_nothing(client):
     event = await make_event(client)
     a = await person(client, "Anna Berg", tags=["x"])
@@ -288,6 +325,10 @@ async def test_unknown_contact_ids_are_422(client):
     response = await bulk(client, event["id"], contact_ids=[a, 998, 999])
     body = assert_field_error(response, "contact_ids")
     assert "998, 999" in body["detail"]
+    # Also when the other criteria leave them out anyway, and in a dry run.
+    response = await bulk(client, event["id"], contact_ids=[999, a], tags=["none"], dry_run=True)
+    body = assert_field_error(response, "contact_ids")
+    assert "contact 999 does not exist" in body["detail"]
     assert await listed(client, f"events/{event['id']}/invitations") == []
 
 

@@ -1,3 +1,5 @@
+from sqlalchemy import event
+
 from tests.factories import make_city, make_contact, make_organization
 from tests.problems import PROBLEM_BASE
 
@@ -230,3 +232,36 @@ async def test_traditional_and_simplified_chinese_find_each_other(client):
     assert hits(await search(client, "国际事务")) == [("organization", "臺北市政府國際事務委員會")]
     page = (await client.get("/api/v1/cities", params={"q": "台中"})).json()
     assert [c["id"] for c in page["items"]] == [taichung["id"]]
+
+
+async def test_only_the_search_statement_plans_with_its_term(app, client, database):
+    """On PostgreSQL the search statement runs with custom plans (a generic plan cannot tell
+    a rare term from a common one), and only it: the connection is put back as it was, so
+    other statements (bulk writes, foreign-key checks) keep their cached plans."""
+    await make_city(client, name="Busan", alternate_names=["釜山"], country_code="KR")
+    engine = app.state.database.engine.sync_engine
+    seen: list[tuple[int, str]] = []
+
+    def on_execute(conn, _cursor, statement, *_args) -> None:
+        seen.append((id(conn.connection.dbapi_connection), statement.strip()))
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        for _ in range(8):  # past the executions after which PostgreSQL may go generic
+            assert hits(await search(client, "釜山")) == [("city", "Busan")]
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+
+    searches = [i for i, (_, sql) in enumerate(seen) if "search_text LIKE" in sql]
+    assert len(searches) == 8
+    settings = [(c, sql) for c, sql in seen if "plan_cache_mode" in sql]
+    if database.backend != "postgresql":
+        assert settings == []
+        return
+    for i in searches:
+        connection = seen[i][0]
+        assert seen[i - 1] == (connection, "SET plan_cache_mode = force_custom_plan")
+        assert seen[i + 1] == (connection, "RESET plan_cache_mode")
+    async with app.state.database.engine.connect() as connection:
+        mode = (await connection.exec_driver_sql("SHOW plan_cache_mode")).scalar()
+    assert mode == "auto"
