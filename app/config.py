@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-this-placeholder-is-not-a-secret"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/crm.db"
@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, gt=0)
     login_attempts_per_minute: int = Field(default=10, gt=0)
     log_level: str = "INFO"
+    # Web origins whose pages may call the API from a browser (CORS), comma-separated,
+    # e.g. "https://desk.example.org"; none by default.
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,7 +6,7 @@ from typing import Annotated
 import phonenumbers
 import pycountry
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -35,7 +35,13 @@ def _country_code(value: str) -> str:
     return code
 
 
-CountryCode = Annotated[str, AfterValidator(_country_code)]
+# The document lists the codes, so a client (or a generated one) knows them without asking.
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+CountryCode = Annotated[
+    str,
+    AfterValidator(_country_code),
+    WithJsonSchema({"type": "string", "enum": COUNTRY_CODES, "description": "ISO 3166-1 alpha-2"}),
+]
 
 
 def _language_code(value: str) -> str:
@@ -45,8 +51,17 @@ def _language_code(value: str) -> str:
     return code
 
 
+LANGUAGE_CODES = sorted(
+    language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+)
 LanguageList = Annotated[
-    list[Annotated[str, AfterValidator(_language_code)]],
+    list[
+        Annotated[
+            str,
+            AfterValidator(_language_code),
+            WithJsonSchema({"type": "string", "enum": LANGUAGE_CODES, "description": "ISO 639-1"}),
+        ]
+    ],
     Field(max_length=30),
     AfterValidator(_unique),
 ]
@@ -65,7 +80,12 @@ def _phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_phone)]
+Phone = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(_phone),
+    Field(json_schema_extra={"format": "phone", "examples": ["+886 2 2725 6113"]}),
+]
 
 
 class InputModel(BaseModel):

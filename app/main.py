@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import pycountry
 from fastapi import Depends, FastAPI
 
+from app import openapi, protocol
 from app.audit.routes import router as audit_router
 from app.auth.cache import Principals, VerifiedTokens
 from app.auth.deps import current_user
@@ -68,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Partner-tracking CRM for a city government's international affairs desk: "
         "cities, partnerships, organizations, contacts and interactions.",
         lifespan=lifespan,
+        docs_url=None,  # served by openapi.install, from local assets
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.settings = settings
     app.state.database = Database(settings)
@@ -76,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principals = Principals()
 
     install_error_handlers(app)
+    protocol.add_middleware(app, cors_origins=settings.cors_origins)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
 
@@ -100,4 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(current_user)])
+    openapi.install(app)
     return app
