@@ -1,7 +1,7 @@
 """Create or drop a throwaway PostgreSQL database for a CI step.
 
-    python .ci/throwaway_database.py create SERVER_URL NAME   # prints the new database's URL
-    python .ci/throwaway_database.py drop SERVER_URL NAME
+python .ci/throwaway_database.py create SERVER_URL NAME   # prints the new database's URL
+python .ci/throwaway_database.py drop SERVER_URL NAME
 """
 
 import asyncio

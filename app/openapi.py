@@ -131,7 +131,7 @@ IF_NONE_MATCH = {
     "in": "header",
     "required": False,
     "description": "The ETag you hold: 304 Not Modified, with no body, if it is still current",
-    "schema": ETAG_LIST,
+    "schema": {"type": "string"},  # anything else simply does not match (RFC 9110, 13.1.2)
 }
 
 JSON = "application/json"
