@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, routing
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -172,6 +176,12 @@ def install(app: FastAPI) -> None:
             swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon-32x32.png",
             oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
         )
+
+    if app.swagger_ui_oauth2_redirect_url:
+
+        @app.get(app.swagger_ui_oauth2_redirect_url, include_in_schema=False)
+        async def swagger_ui_redirect() -> HTMLResponse:
+            return get_swagger_ui_oauth2_redirect_html()
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:

@@ -77,6 +77,8 @@ async def test_405_names_every_method_of_the_path(client) -> None:
         "/api/v1/cities": ("DELETE", "GET, HEAD, POST"),
         "/api/v1/contacts/export": ("PATCH", "GET, HEAD"),
         f"/api/v1/cities/{city['id']}/restore": ("GET", "POST"),
+        "/api/v1/users/me": ("PATCH", "GET, HEAD"),
+        "/api/v1/events/1/invitations/bulk": ("PATCH", "POST"),
     }
     for url, (method, allowed) in cases.items():
         response = await client.request(method, url)

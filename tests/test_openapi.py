@@ -192,6 +192,8 @@ async def test_docs_pages_use_only_local_assets(anon) -> None:
             asset = await anon.get(url)
             assert asset.status_code == 200, url
             assert len(asset.content) > 0
+    redirect = await anon.get("/docs/oauth2-redirect")
+    assert redirect.status_code == 200 and "oauth2" in redirect.text
     script = await anon.get("/docs-assets/swagger-ui-bundle.js")
     assert "javascript" in script.headers["content-type"]
     assert len(script.content) > 1_000_000
