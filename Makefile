@@ -8,13 +8,19 @@ export UV_PYTHON ?= $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS ?= never
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test install lint bench-seed clean
+.PHONY: run test contract install lint bench-seed clean
 
 run: .venv/.installed
 	.venv/bin/crm serve
 
 test: .venv/.installed
 	.venv/bin/pytest
+
+# The API against its own OpenAPI document (schemathesis, all checks, stateful phase included)
+# on a fresh SQLite database and a throwaway PostgreSQL one; a few minutes.
+contract: .venv/.installed
+	.ci/schemathesis sqlite
+	.ci/schemathesis postgresql
 
 install: .venv/.installed
 

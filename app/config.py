@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The placeholder older .env examples carried: known to everyone, so never accepted.
 PLACEHOLDER_SECRET_KEY = "change-me-this-placeholder-is-not-a-secret"
@@ -62,6 +62,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"CRM_TIME_ZONE={value!r} is not a time zone; use an IANA name like Asia/Taipei"
             ) from exc
+
+    # Web origins whose pages may call the API from a browser (CORS), comma-separated,
+    # e.g. "https://desk.example.org"; none by default.
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
     @property

@@ -14,6 +14,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.protocol import allowed_methods
+
 logger = logging.getLogger("app")
 
 PROBLEM_JSON = "application/problem+json"
@@ -155,12 +157,17 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     status = exc.status_code
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     detail = exc.detail if isinstance(exc.detail, str) else phrase
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status == 405:  # every method the path answers, not only the first route's
+        methods = allowed_methods(request.app, request.url.path)
+        headers["Allow"] = ", ".join(methods)
+        detail = f"{request.method} is not allowed here; use {', '.join(methods)}"
     return problem(
         status,
         slug=phrase.lower().replace(" ", "-"),
         title=phrase,
         detail=detail,
-        headers=getattr(exc, "headers", None),
+        headers=headers,
     )
 
 

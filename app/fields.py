@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -48,7 +49,13 @@ def _country_code(value: str) -> str:
     return code
 
 
-CountryCode = Annotated[str, AfterValidator(_country_code)]
+# The document lists the codes, so a client (or a generated one) knows them without asking.
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+CountryCode = Annotated[
+    str,
+    AfterValidator(_country_code),
+    WithJsonSchema({"type": "string", "enum": COUNTRY_CODES, "description": "ISO 3166-1 alpha-2"}),
+]
 
 
 def _language_code(value: str) -> str:
@@ -58,8 +65,17 @@ def _language_code(value: str) -> str:
     return code
 
 
+LANGUAGE_CODES = sorted(
+    language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+)
 LanguageList = Annotated[
-    list[Annotated[str, AfterValidator(_language_code)]],
+    list[
+        Annotated[
+            str,
+            AfterValidator(_language_code),
+            WithJsonSchema({"type": "string", "enum": LANGUAGE_CODES, "description": "ISO 639-1"}),
+        ]
+    ],
     Field(max_length=30),
     AfterValidator(_unique),
 ]
@@ -113,6 +129,7 @@ Phone = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
     AfterValidator(_phone),
+    Field(json_schema_extra={"format": "phone", "examples": ["+886 2 2725 6113"]}),
 ]
 
 

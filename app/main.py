@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import pycountry
 from fastapi import Depends, FastAPI
 
+from app import openapi, protocol
 from app.audit.routes import router as audit_router
 from app.auth.cache import Principals, VerifiedTokens
 from app.auth.deps import current_user
@@ -71,6 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "cities, partnerships, organizations, contacts and interactions.",
         lifespan=lifespan,
         dependencies=[Depends(refuse_unknown_query_parameters)],
+        docs_url=None,  # served by openapi.install, from local assets
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.settings = settings
     app.state.database = Database(settings)
@@ -79,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principals = Principals()
 
     install_error_handlers(app)
+    protocol.add_middleware(app, cors_origins=settings.cors_origins)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         NoStoreMiddleware, prefix=API_PREFIX, public=frozenset({f"{API_PREFIX}/health"})
@@ -111,4 +116,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             prefix=API_PREFIX,
             dependencies=[Depends(refuse_nul_in_request), Depends(current_user)],
         )
+    openapi.install(app)
     return app

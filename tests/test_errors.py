@@ -75,7 +75,7 @@ async def test_errors_of_every_kind_are_problem_json(client, anon, viewer):
         ),
         (await client.post("/api/v1/cities", json={"name": ""}), 422),
         (await client.get("/api/v1/cities", params={"limit": "many"}), 422),
-        (await client.get("/api/v1/cities/not-a-number"), 422),
+        (await client.get("/api/v1/cities/not-a-number"), 404),  # no such address
         (
             await client.post(
                 "/api/v1/cities", content=b"{not json", headers={"Content-Type": "application/json"}

@@ -88,12 +88,12 @@ async def create_user(
     return set_etag(response, user)
 
 
-@router.get("/users/{user_id}", response_model=UserRead)
+@router.get("/users/{user_id:int}", response_model=UserRead)  # /users/me is no id
 async def read_user(_: Admin, session: SessionDep, user_id: IdPath, response: Response) -> User:
     return set_etag(response, await get_record(session, User, user_id, "user"))
 
 
-@router.patch("/users/{user_id}", response_model=UserRead)
+@router.patch("/users/{user_id:int}", response_model=UserRead)
 async def update_user(
     admin: Admin,
     session: SessionDep,

@@ -32,7 +32,7 @@ from app.records import IfMatch, check_if_match, set_etag
 router = APIRouter(tags=["invitations"])
 
 EVENT_INVITATIONS = "/events/{event_id}/invitations"
-ONE = EVENT_INVITATIONS + "/{invitation_id}"
+ONE = EVENT_INVITATIONS + "/{invitation_id:int}"  # digits only: .../bulk is no id
 
 
 async def _event(event_id: IdPath, session: SessionDep) -> Event:
