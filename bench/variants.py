@@ -14,6 +14,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import FastAPI
@@ -44,9 +45,9 @@ VARIANTS = {
             ("contact",),
         ),
         Variant(
-            "gc-tuned",
-            "the garbage collector as before 2026-12-02: the start-up heap frozen "
-            "(gc.freeze()) and thresholds (10000, 10, 10) instead of the defaults (700, 10, 10)",
+            "no-gc-tuning",
+            "the garbage collector as Python sets it: the start-up heap not frozen (no "
+            "gc.freeze()) and the default thresholds (700, 10, 10) instead of (10000, 10, 10)",
             ("contact", "list"),
         ),
         Variant(
@@ -86,18 +87,12 @@ def _no_driver_point_read() -> None:
     records.fetch_one_row = fetch_one_row  # type: ignore[assignment]
 
 
-def _gc_tuned() -> None:
+def _no_gc_tuning() -> None:
     from app import main
 
-    original = main.settle_memory
-
-    def settle_memory() -> None:
-        original()
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(10_000, 10, 10)
-
-    main.settle_memory = settle_memory
+    main.gc = SimpleNamespace(  # type: ignore[assignment]
+        collect=gc.collect, freeze=lambda: None, set_threshold=lambda *args: None
+    )
 
 
 def _no_search_custom_plans() -> None:
@@ -129,7 +124,7 @@ def _pool_custom_plans() -> None:
 PATCHES = {
     "no-user-cache": _no_user_cache,
     "no-driver-point-read": _no_driver_point_read,
-    "gc-tuned": _gc_tuned,
+    "no-gc-tuning": _no_gc_tuning,
     "no-search-custom-plans": _no_search_custom_plans,
     "pool-custom-plans": _pool_custom_plans,
 }
