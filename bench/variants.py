@@ -72,7 +72,7 @@ def _no_user_cache() -> None:
         return None  # never listens, so it never trusts (or keeps) a user
 
     cache.Principals.start = start  # type: ignore[method-assign]
-    cache.VerifiedTokens.user_id = lambda self, token: None  # type: ignore[method-assign]
+    cache.VerifiedTokens.claims = lambda self, token: None  # type: ignore[method-assign]
     cache.VerifiedTokens.remember = lambda self, *args: None  # type: ignore[method-assign]
 
 
