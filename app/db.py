@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
@@ -279,3 +280,22 @@ async def fetch_one_row(
     driver = (await connection.get_raw_connection()).driver_connection
     record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]
     return dict(record) if record is not None else None
+
+
+# The driver's errors for a lost connection, or a server shutting down or starting up. A
+# statement sent straight to the driver on a connection the server has just dropped can also
+# fail with InternalClientError ("another operation is in progress").
+_CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError
+    | asyncpg.AdminShutdownError
+    | asyncpg.CrashShutdownError
+    | asyncpg.CannotConnectNowError
+    | asyncpg.InternalClientError
+)
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """The database went away under a statement (the request may be retried later): the
+    driver's own errors, from the reads that run straight on its connection, or SQLAlchemy's
+    invalidated connection."""
+    return isinstance(exc, _CONNECTION_LOST) or bool(getattr(exc, "connection_invalidated", False))

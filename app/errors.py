@@ -5,7 +5,6 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
-import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,22 +13,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import is_connection_lost
 from app.protocol import allowed_methods
 
 logger = logging.getLogger("app")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://diplomacy-crm.example/problems/"
-# asyncpg's errors for a lost connection, or a server shutting down or starting up. A
-# statement sent straight to the driver on a connection the server has just dropped can also
-# fail with InternalClientError ("another operation is in progress").
-CONNECTION_LOST = (
-    asyncpg.PostgresConnectionError
-    | asyncpg.AdminShutdownError
-    | asyncpg.CrashShutdownError
-    | asyncpg.CannotConnectNowError
-    | asyncpg.InternalClientError
-)
 
 
 class AppError(Exception):
@@ -230,10 +220,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _is_connection_problem(exc: Exception) -> bool:
-    # asyncpg's own errors reach here from the reads that run on the driver connection.
-    return isinstance(exc, OSError | CONNECTION_LOST) or bool(
-        getattr(exc, "connection_invalidated", False)
-    )
+    return isinstance(exc, OSError) or is_connection_lost(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 import app.models  # noqa: F401  (registers every table on the metadata)
@@ -59,6 +60,28 @@ def _run_sync(connection: Connection) -> None:
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            _check_foreign_keys(connection)
+
+
+def _without_foreign_keys_on_sqlite(engine: Any) -> None:
+    """SQLite alters a table by rebuilding it (batch mode): a copy is made, the old table
+    dropped, the copy renamed. With foreign keys enforced, dropping a table that other rows
+    point at fails (or would cascade), so migrations run with enforcement off (it can only
+    change outside a transaction, hence on connect) and the references are checked at the end.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _off(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:10]}")
 
 
 async def run_online() -> None:
@@ -67,6 +90,8 @@ async def run_online() -> None:
         _run_sync(connection)
         return
     engine = create_engine(_settings(), for_writes=True)
+    if engine.dialect.name == "sqlite":
+        _without_foreign_keys_on_sqlite(engine)
     try:
         async with engine.connect() as async_connection:
             await async_connection.run_sync(_run_sync)
