@@ -23,7 +23,7 @@ async def _execute(url: str, *statements: str) -> list[tuple]:
         await engine.dispose()
 
 
-async def test_upgrade_and_downgrade_keep_the_rows_that_reference_users(fresh_url):
+async def test_upgrade_and_downgrade_keep_the_rows_that_reference_users(fresh_url):  # noqa: F811
     await upgrade(fresh_url, BEFORE_USER_REBUILD)
     await _execute(
         fresh_url,
