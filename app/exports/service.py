@@ -476,7 +476,9 @@ def contact_vcard(row: Row[Any]) -> str:
         line.type_param = "INTERNET"
     if phone:
         line = card.add("tel")
-        line.value = text(phone)
+        # A vCard 3.0 value escapes ";" (RFC 6350's tel: URIs are 4.0): address books would
+        # show "\;ext=", so the extension is written the way people dial it.
+        line.value = text(phone).replace(";ext=", " ext. ")
         line.type_param = "WORK"
     if city or country_code:
         line = card.add("adr")

@@ -31,7 +31,8 @@ async def test_an_extension_is_exported_with_the_number(client):
     assert row[header.index("phone")] == "'+886227208889;ext=1234"
     response = await client.get("/api/v1/contacts/export", params={"format": "vcf"})
     [card] = vcards(response.content)
-    assert card.tel.value == "+886227208889;ext=1234"
+    assert card.tel.value == "+886227208889 ext. 1234"
+    assert b"TEL;TYPE=WORK:+886227208889 ext. 1234\r\n" in response.content
 
 
 async def test_a_national_number_is_read_in_the_country_of_the_contacts_city(client):
