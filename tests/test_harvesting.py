@@ -5,8 +5,7 @@ import pytest
 
 from app.errors import TooManyRequests
 from app.harvesting import ContactReadMeter
-from tests.factories import make_contact
-from tests.invitations.helpers import invite, make_event
+from tests.factories import make_contact, make_event, make_invitation
 from tests.problems import assert_problem
 
 
@@ -47,7 +46,7 @@ async def test_invitation_lists_count_against_the_allowance(allowance, client, v
     event = await make_event(client)
     for number in range(3):
         contact = await make_contact(client, full_name=f"Guest {number}")
-        await invite(client, event["id"], contact["id"])
+        await make_invitation(client, event["id"], contact["id"])
     assert (await viewer.get("/api/v1/invitations")).status_code == 200  # 3 sent
     response = await viewer.get(f"/api/v1/events/{event['id']}/invitations")
     assert_problem(response, 429, "too-many-requests")

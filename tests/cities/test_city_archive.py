@@ -1,9 +1,9 @@
 """Archiving a city that still has live contacts or active partnerships is refused (409
 naming them) unless ``cascade=true``, which archives them with it in one transaction."""
 
-from tests.factories import make_city, make_contact, make_partnership
-from tests.invitations.helpers import audit_entries, invite, listed, make_event
+from tests.factories import make_city, make_contact, make_event, make_invitation, make_partnership
 from tests.problems import assert_problem
+from tests.reading import audit_entries, listed
 
 
 async def archive_entries(client, entity: str, **params) -> list[dict]:
@@ -45,7 +45,7 @@ async def test_only_a_partnership_blocks_too_and_an_ended_one_does_not(client):
 async def test_cascade_archives_contacts_and_partnerships_and_cancels_invitations(client):
     city, (kim, lee), partnership, ended = await _city_with_links(client)
     event = await make_event(client)
-    invitation = await invite(client, event["id"], kim["id"])
+    invitation = await make_invitation(client, event["id"], kim["id"])
 
     response = await client.delete(f"/api/v1/cities/{city['id']}", params={"cascade": "true"})
     assert response.status_code == 200, response.text

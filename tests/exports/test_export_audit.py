@@ -6,8 +6,7 @@ from datetime import date
 from app.contacts.models import Contact
 from app.exports import service as exports_service
 from app.exports.schemas import ContactFilters, ExportFormat
-from tests.exports.helpers import insert
-from tests.factories import make_contact
+from tests.factories import insert, make_contact
 
 ROWS = 50
 BATCH = 10  # rows read at a time: five batches, each one chunk of the file (a long note)
