@@ -33,3 +33,10 @@ def pointers(response: httpx.Response) -> set[str]:
     """The fields a problem names."""
     assert response.headers["content-type"] == PROBLEM_JSON, response.text
     return {e.get("pointer") for e in response.json().get("errors", [])}
+
+
+def problem_parameters(response: httpx.Response) -> set[str]:
+    """The query parameters a 422 problem names."""
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    return {e.get("parameter") for e in response.json()["errors"]}

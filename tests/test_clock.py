@@ -8,8 +8,7 @@ from pydantic import ValidationError
 
 from app import clock
 from app.config import Settings
-from tests.factories import make_city, make_contact, make_partnership
-from tests.follow_ups.helpers import make_follow_up
+from tests.factories import make_city, make_contact, make_follow_up, make_partnership
 
 LATE_EVENING_UTC = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 07:30 on 2 December in Taipei
 AFTERNOON_UTC = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)  # 23:30 on 1 December in Taipei

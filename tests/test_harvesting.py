@@ -5,9 +5,9 @@ import pytest
 
 from app.errors import TooManyRequests
 from app.harvesting import ContactReadMeter
-from tests.factories import make_contact
-from tests.invitations.helpers import invite, make_event
+from tests.factories import make_contact, make_event, make_invitation
 from tests.problems import assert_problem
+from tests.reading import audit_entries
 
 
 @pytest.fixture
@@ -15,12 +15,6 @@ def allowance(app, monkeypatch):
     """A viewer may be sent 5 contacts a minute; a page of more than 3 is audited."""
     monkeypatch.setattr(app.state, "contact_reads", ContactReadMeter(5), raising=False)
     monkeypatch.setattr(app.state.settings, "list_read_audit_above", 3)
-
-
-async def reads_audited(client) -> list[dict]:
-    response = await client.get("/api/v1/audit", params={"limit": 200})
-    assert response.status_code == 200, response.text
-    return [e for e in response.json()["items"] if e["action"] == "read"]
 
 
 async def test_a_viewer_reading_too_many_contacts_a_minute_gets_429(
@@ -47,7 +41,7 @@ async def test_invitation_lists_count_against_the_allowance(allowance, client, v
     event = await make_event(client)
     for number in range(3):
         contact = await make_contact(client, full_name=f"Guest {number}")
-        await invite(client, event["id"], contact["id"])
+        await make_invitation(client, event["id"], contact["id"])
     assert (await viewer.get("/api/v1/invitations")).status_code == 200  # 3 sent
     response = await viewer.get(f"/api/v1/events/{event['id']}/invitations")
     assert_problem(response, 429, "too-many-requests")
@@ -58,10 +52,10 @@ async def test_a_large_list_page_is_audited_like_an_export(allowance, client, vi
     for number in range(4):
         await make_contact(client, full_name=f"Contact {number}", tags=["youth"])
     assert (await client.get("/api/v1/contacts", params={"limit": 3})).status_code == 200
-    assert await reads_audited(client) == []  # 3 is not more than 3
+    assert await audit_entries(client, action="read") == []  # 3 is not more than 3
     response = await client.get("/api/v1/contacts", params={"tag": "youth", "sort": "-id"})
     assert response.status_code == 200 and len(response.json()["items"]) == 4
-    (entry,) = await reads_audited(client)
+    (entry,) = await audit_entries(client, action="read")
     assert entry["actor"] == "editor" and entry["entity"] == "contact"
     assert entry["changes"] == {
         "path": "/api/v1/contacts",

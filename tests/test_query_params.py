@@ -18,10 +18,9 @@ from app.interactions import service as interactions_service
 from app.invitations import service as invitations_service
 from app.organizations import service as organizations_service
 from app.partnerships import service as partnerships_service
-from tests.exports.helpers import csv_rows
-from tests.factories import make_city, make_contact
-from tests.invitations.helpers import audit_entries, invite, listed, make_event
+from tests.factories import make_city, make_contact, make_event, make_invitation
 from tests.problems import assert_problem
+from tests.reading import audit_entries, csv_rows, listed
 
 UNKNOWN = "not_a_parameter"
 
@@ -73,7 +72,7 @@ async def test_contacts_export_with_an_unknown_filter_exports_nothing(client):
 async def test_invitation_export_with_an_unknown_filter_exports_nothing(client):
     event = await make_event(client)
     contact = await make_contact(client, email="kadri@example.org")
-    await invite(client, event["id"], contact["id"])
+    await make_invitation(client, event["id"], contact["id"])
     before = await audit_total(client)
 
     response = await client.get(
@@ -208,8 +207,8 @@ async def test_the_invitation_export_applies_the_list_filters(client):
     event = await make_event(client)
     soon = (await make_contact(client, full_name="Anna Soon"))["id"]
     later = (await make_contact(client, full_name="Boris Later"))["id"]
-    await invite(client, event["id"], soon, send_on="2025-02-01")
-    await invite(client, event["id"], later, send_on="2025-03-01")
+    await make_invitation(client, event["id"], soon, send_on="2025-02-01")
+    await make_invitation(client, event["id"], later, send_on="2025-03-01")
     url = f"/api/v1/events/{event['id']}/invitations"
     for params, names in (
         ({"send_on_before": "2025-02-15"}, ["Anna Soon"]),

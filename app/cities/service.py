@@ -17,7 +17,6 @@ from app.records import (
     changed_fields,
     conflict_with,
     create_record,
-    get_reference,
     reject_null,
     update_record,
 )
@@ -198,7 +197,3 @@ async def archive_city(session: AsyncSession, city: City, *, actor: str, cascade
         entity=AuditEntity.partnership,
     )
     return await archive_record(session, city, actor=actor, entity=AuditEntity.city)
-
-
-async def city_reference(session: AsyncSession, city_id: int, field: str = "city_id") -> City:
-    return await get_reference(session, City, city_id, field=field, noun="city")

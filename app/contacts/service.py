@@ -180,7 +180,3 @@ async def archive_contacts(session: AsyncSession, contact_ids: list[int], *, act
 async def check_restorable(session: AsyncSession, contact: Contact) -> None:
     """A contact comes back only if no live contact took its e-mail address meanwhile."""
     await _check_email_free(session, contact.email, exclude_id=contact.id)
-
-
-async def contact_reference(session: AsyncSession, contact_id: int, field: str) -> Contact:
-    return await get_reference(session, Contact, contact_id, field=field, noun="contact")

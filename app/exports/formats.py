@@ -99,10 +99,6 @@ def _csv_rows(rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def csv_line(values: Sequence[Any]) -> str:
-    return _csv_rows([values])
-
-
 def csv_document(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A whole (small) CSV document, BOM first."""
     return BOM + _csv_rows([header]) + _csv_rows(rows)

@@ -3,14 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_city, make_contact, make_interaction
 from tests.problems import PROBLEM_JSON
-
-
-async def _entries(client, **params) -> list[dict]:
-    response = await client.get("/api/v1/audit", params={"limit": 200, **params})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["total"] == len(body["items"])
-    return body["items"]
+from tests.reading import audit_entries
 
 
 async def _total(client) -> int:
@@ -29,7 +22,7 @@ async def test_create_update_archive_restore_are_audited(client):
     assert (await client.delete(f"/api/v1/contacts/{cid}")).status_code == 200
     assert (await client.post(f"/api/v1/contacts/{cid}/restore")).status_code == 200
 
-    entries = await _entries(client, entity="contact", entity_id=cid)
+    entries = await audit_entries(client, entity="contact", entity_id=cid)
     # Newest first.
     assert [e["action"] for e in entries] == ["restore", "archive", "update", "create"]
     assert all(e["actor"] == "editor" for e in entries)
@@ -68,7 +61,7 @@ async def test_interaction_link_changes_are_audited(client):
         f"/api/v1/interactions/{interaction['id']}", json={"contact_ids": [contact["id"]]}
     )
     assert response.status_code == 200
-    update = (await _entries(client, entity="interaction", entity_id=interaction["id"]))[0]
+    update = (await audit_entries(client, entity="interaction", entity_id=interaction["id"]))[0]
     assert update["action"] == "update"
     assert update["changes"]["contact_ids"] == {"old": [], "new": [contact["id"]]}
     assert update["changes"]["city_ids"] == {"old": [], "new": [city["id"]]}
@@ -84,38 +77,40 @@ async def test_filters_and_paging(client, admin):
     await client.patch(f"/api/v1/cities/{houston['id']}", json={"region": "Texas"})
     contact = await make_contact(client)
 
-    everything = await _entries(client)
+    everything = await audit_entries(client)
     assert len(everything) == 4
 
-    by_entity = await _entries(client, entity="city")
+    by_entity = await audit_entries(client, entity="city")
     assert {(e["entity_id"], e["action"]) for e in by_entity} == {
         (houston["id"], "create"),
         (busan["id"], "create"),
         (houston["id"], "update"),
     }
-    by_id = await _entries(client, entity="city", entity_id=houston["id"])
+    by_id = await audit_entries(client, entity="city", entity_id=houston["id"])
     assert [e["action"] for e in by_id] == ["update", "create"]
-    assert [e["entity_id"] for e in await _entries(client, entity="contact")] == [contact["id"]]
+    assert [e["entity_id"] for e in await audit_entries(client, entity="contact")] == [
+        contact["id"]
+    ]
 
-    by_actor = await _entries(client, actor="admin")
+    by_actor = await audit_entries(client, actor="admin")
     assert [(e["entity_id"], e["action"]) for e in by_actor] == [(busan["id"], "create")]
-    assert len(await _entries(client, actor="editor")) == 3
-    assert await _entries(client, actor="nobody") == []
+    assert len(await audit_entries(client, actor="editor")) == 3
+    assert await audit_entries(client, actor="nobody") == []
 
-    since = await _entries(client, since=middle.isoformat())
+    since = await audit_entries(client, since=middle.isoformat())
     assert len(since) == 3
     assert ("city", houston["id"], "create") not in {
         (e["entity"], e["entity_id"], e["action"]) for e in since
     }
-    until = await _entries(client, until=middle.isoformat())
+    until = await audit_entries(client, until=middle.isoformat())
     assert [(e["entity"], e["entity_id"], e["action"]) for e in until] == [
         ("city", houston["id"], "create")
     ]
     # A time in another zone means the same instant.
     taipei_time = middle.astimezone(datetime.now(UTC).astimezone().tzinfo).isoformat()
-    assert len(await _entries(client, since=taipei_time)) == 3
+    assert len(await audit_entries(client, since=taipei_time)) == 3
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    assert await _entries(client, since=future) == []
+    assert await audit_entries(client, since=future) == []
 
     # Pages are disjoint, newest first, and add up to the whole.
     first = (await client.get("/api/v1/audit", params={"limit": 3})).json()
@@ -149,7 +144,7 @@ async def test_viewer_cannot_read_the_audit_trail(viewer, admin):
 
 async def test_the_audit_trail_is_read_only(client, admin):
     await make_city(client)
-    entry = (await _entries(client))[0]
+    entry = (await audit_entries(client))[0]
     for api in (client, admin):
         for method in ("POST", "PUT", "PATCH", "DELETE"):
             response = await api.request(method, "/api/v1/audit", json={"actor": "x"})
@@ -157,7 +152,7 @@ async def test_the_audit_trail_is_read_only(client, admin):
             assert response.headers["content-type"] == PROBLEM_JSON
             response = await api.request(method, f"/api/v1/audit/{entry['id']}", json={})
             assert response.status_code in (404, 405), method
-    assert await _entries(client) == [entry]
+    assert await audit_entries(client) == [entry]
 
 
 async def test_failed_requests_leave_no_entry(client, admin):
@@ -228,7 +223,7 @@ async def test_user_changes_are_audited_without_the_password_hash(admin):
     )
     assert response.status_code == 200
 
-    entries = await _entries(admin, entity="user", entity_id=user["id"])
+    entries = await audit_entries(admin, entity="user", entity_id=user["id"])
     assert [e["action"] for e in entries] == ["update", "create"]
     assert all(e["actor"] == "admin" for e in entries)
     update, create = entries

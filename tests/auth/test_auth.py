@@ -11,6 +11,7 @@ from tests.factories import (
     make_interaction,
     make_organization,
     make_partnership,
+    make_user,
 )
 from tests.problems import PROBLEM_JSON
 
@@ -32,14 +33,6 @@ async def _token(client: httpx.AsyncClient, username: str, password: str) -> str
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-async def _make_user(admin, username: str, role: str = "editor", password: str = "s3cret-pass"):
-    response = await admin.post(
-        "/api/v1/users", json={"username": username, "password": password, "role": role}
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def test_login_returns_a_bearer_token(anon):
@@ -75,7 +68,7 @@ async def test_wrong_password_and_unknown_user_look_the_same(anon):
 
 
 async def test_inactive_user_cannot_log_in(admin, anon):
-    user = await _make_user(admin, "sleepy")
+    user = await make_user(admin, "sleepy")
     response = await admin.patch(f"/api/v1/users/{user['id']}", json={"is_active": False})
     assert response.status_code == 200, response.text
     inactive = await _login(anon, "sleepy", "s3cret-pass")
@@ -245,7 +238,7 @@ async def test_user_input_is_validated(admin):
 
 
 async def test_role_change_takes_effect_on_existing_token(admin, anon):
-    user = await _make_user(admin, "promoted", role="viewer")
+    user = await make_user(admin, "promoted", role="viewer")
     token = await _token(anon, "promoted", "s3cret-pass")
     body = {"name": "Austin", "country_code": "US"}
     response = await anon.post("/api/v1/cities", json=body, headers=_bearer(token))
@@ -259,7 +252,7 @@ async def test_role_change_takes_effect_on_existing_token(admin, anon):
 
 
 async def test_password_change_lets_the_user_log_in_with_the_new_one(admin, anon):
-    user = await _make_user(admin, "changer", password="old-password")
+    user = await make_user(admin, "changer", password="old-password")
     response = await admin.patch(
         f"/api/v1/users/{user['id']}", json={"password": "brand-new-password"}
     )
@@ -269,7 +262,7 @@ async def test_password_change_lets_the_user_log_in_with_the_new_one(admin, anon
 
 
 async def test_deactivated_users_token_stops_working_at_once(admin, anon):
-    user = await _make_user(admin, "leaver")
+    user = await make_user(admin, "leaver")
     token = await _token(anon, "leaver", "s3cret-pass")
     assert (await anon.get("/api/v1/cities", headers=_bearer(token))).status_code == 200
 
@@ -301,7 +294,7 @@ async def test_last_active_admin_cannot_be_demoted_or_deactivated(admin):
     )
 
     # An inactive second admin does not count.
-    other = await _make_user(admin, "backup-admin", role="admin")
+    other = await make_user(admin, "backup-admin", role="admin")
     await admin.patch(f"/api/v1/users/{other['id']}", json={"is_active": False})
     response = await admin.patch(f"/api/v1/users/{me['id']}", json={"role": "editor"})
     assert response.status_code == 409
@@ -349,7 +342,7 @@ async def test_concurrent_demotions_never_leave_no_admin(admin, anon, change):
 
 
 async def test_duplicate_username_is_409(admin):
-    first = await _make_user(admin, "dupe")
+    first = await make_user(admin, "dupe")
     for username in ("dupe", "DUPE", " dupe "):
         response = await admin.post(
             "/api/v1/users", json={"username": username, "password": "password123"}

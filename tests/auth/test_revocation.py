@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from app import cli
 from app.config import Settings, get_settings
 from app.main import create_app
+from tests.factories import make_user
 from tests.problems import assert_field_error, assert_problem
 
 USERS = "/api/v1/users"
@@ -20,13 +21,6 @@ CITIES = "/api/v1/cities"
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-async def _make_user(admin, username: str, password: str = "s3cret-pass", role: str = "editor"):
-    body = {"username": username, "password": password, "role": role}
-    response = await admin.post(USERS, json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def _token(anon, username: str, password: str = "s3cret-pass") -> str:
@@ -42,7 +36,7 @@ async def _status(client, token: str) -> int:
 
 
 async def test_logout_ends_every_token_of_the_user_and_no_one_elses(admin, anon):
-    await _make_user(admin, "traveller")
+    await make_user(admin, "traveller")
     laptop, phone = await _token(anon, "traveller"), await _token(anon, "traveller")
     other = await _token(anon, "viewer", "correct-horse-battery")
     assert await _status(anon, laptop) == await _status(anon, phone) == 200
@@ -61,7 +55,7 @@ async def test_logout_ends_every_token_of_the_user_and_no_one_elses(admin, anon)
 
 
 async def test_an_admin_signs_a_user_out_everywhere(admin, client, anon):
-    user = await _make_user(admin, "lost-laptop")
+    user = await make_user(admin, "lost-laptop")
     token = await _token(anon, "lost-laptop")
     assert (await client.post(f"{USERS}/{user['id']}/sign-out")).status_code == 403
     assert await _status(anon, token) == 200
@@ -76,7 +70,7 @@ async def test_an_admin_signs_a_user_out_everywhere(admin, client, anon):
 
 
 async def test_a_new_password_from_an_admin_ends_the_users_tokens(admin, anon):
-    user = await _make_user(admin, "forgetful")
+    user = await make_user(admin, "forgetful")
     token = await _token(anon, "forgetful")
     response = await admin.patch(f"{USERS}/{user['id']}", json={"password": "fresh-password-1"})
     assert response.status_code == 200, response.text
@@ -89,7 +83,7 @@ async def test_a_new_password_from_an_admin_ends_the_users_tokens(admin, anon):
 
 
 async def test_users_change_their_own_password(admin, anon):
-    await _make_user(admin, "careful", password="old-password-1")
+    await make_user(admin, "careful", password="old-password-1")
     token = await _token(anon, "careful", "old-password-1")
     other_device = await _token(anon, "careful", "old-password-1")
     path = f"{USERS}/me/password"
@@ -156,7 +150,7 @@ async def _status_within(client, token: str, expected: int, seconds: float) -> N
 
 
 async def test_tokens_ended_on_one_worker_stop_on_the_others_at_once(admin, anon, other_worker):
-    user = await _make_user(admin, "roaming")
+    user = await make_user(admin, "roaming")
     token = await _token(anon, "roaming")
     for _ in range(3):  # known to the other worker, and cached there where it caches users
         assert await _status(other_worker, token) == 200

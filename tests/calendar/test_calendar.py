@@ -6,15 +6,20 @@ from sqlalchemy import select, update
 
 from app.auth.models import User
 from app.calendar.service import token_hash
-from app.db import utcnow
-from app.events.models import Event
-from app.follow_ups.models import FollowUp, FollowUpStatus
-from app.invitations.models import Invitation, InvitationStatus
-from tests.factories import make_city, make_contact
+from tests.factories import (
+    EDITOR_ID,
+    VIEWER_ID,
+    archive,
+    edit,
+    make_city,
+    make_contact,
+    make_event,
+    make_follow_up,
+    make_invitation,
+)
 from tests.problems import PROBLEM_JSON
 
 TOKEN_URL = "/api/v1/users/me/calendar-token"
-EDITOR_ID, VIEWER_ID = 2, 3
 
 
 async def _forget_calendar_tokens(app) -> None:
@@ -28,13 +33,6 @@ async def _no_calendar_tokens(app):
     await _forget_calendar_tokens(app)
     yield
     await _forget_calendar_tokens(app)
-
-
-async def _insert(app, *records) -> list[int]:
-    async with app.state.database.write_sessionmaker() as session, session.begin():
-        session.add_all(records)
-        await session.flush()
-        return [record.id for record in records]
 
 
 async def _feed_path(client) -> str:
@@ -156,71 +154,46 @@ async def test_a_deactivated_users_feed_is_404(admin, anon):
 async def test_feed_has_follow_ups_events_and_sending_days(client, app, anon):
     busan = await make_city(client, name="Busan", country_code="KR")
     contacts = [(await make_contact(client, full_name=f"Guest {i}"))["id"] for i in range(4)]
-    summit, expo_day, _undated, archived_event = await _insert(
-        app,
-        Event(
+    summit = (
+        await make_event(
+            client,
             name="Smart City Summit & Expo 2025",
-            starts_on=date(2025, 3, 18),
-            ends_on=date(2025, 3, 21),
+            starts_on="2025-03-18",
+            ends_on="2025-03-21",
             city_id=busan["id"],
             venue="BEXCO",
-        ),
-        Event(name="Expo day", starts_on=date(2025, 5, 2)),
-        Event(name="Someday", starts_on=None),
-        Event(name="Cancelled forum", starts_on=date(2025, 6, 1), archived_at=utcnow()),
-    )
+        )
+    )["id"]
+    expo_day = (await make_event(client, name="Expo day", starts_on="2025-05-02"))["id"]
+    await make_event(client, name="Someday", starts_on=None)
+    archived_event = (await make_event(client, name="Cancelled forum", starts_on="2025-06-01"))[
+        "id"
+    ]
     # Only the editor's open, live follow-up is in the editor's feed; the undated and the
     # archived events, sent or undated or archived invitations are in nobody's.
-    mine, _done, someone_elses, _archived = await _insert(
-        app,
-        FollowUp(
-            title="Send the MoU draft to Busan", due_on=date(2025, 2, 10), assignee_id=EDITOR_ID
-        ),
-        FollowUp(
-            title="Already done",
-            due_on=date(2025, 2, 11),
-            assignee_id=EDITOR_ID,
-            status=FollowUpStatus.done,
-        ),
-        FollowUp(title="The viewer's task", due_on=date(2025, 2, 12), assignee_id=VIEWER_ID),
-        FollowUp(
-            title="Archived task",
-            due_on=date(2025, 2, 13),
-            assignee_id=EDITOR_ID,
-            archived_at=utcnow(),
-        ),
+    mine = await make_follow_up(
+        client, title="Send the MoU draft to Busan", due_on="2025-02-10", assignee_id=EDITOR_ID
     )
-    planned = InvitationStatus.planned
-    await _insert(
-        app,
-        *(
-            Invitation(event_id=summit, contact_id=c, status=planned, send_on=date(2025, 2, 1))
-            for c in contacts[:3]
-        ),
-        Invitation(
-            event_id=summit, contact_id=contacts[3], status=planned, send_on=date(2025, 2, 8)
-        ),
-        Invitation(
-            event_id=expo_day,
-            contact_id=contacts[0],
-            status=InvitationStatus.sent,
-            send_on=date(2025, 2, 1),
-        ),
-        Invitation(event_id=expo_day, contact_id=contacts[1], status=planned, send_on=None),
-        Invitation(
-            event_id=expo_day,
-            contact_id=contacts[2],
-            status=planned,
-            send_on=date(2025, 2, 1),
-            archived_at=utcnow(),
-        ),
-        Invitation(
-            event_id=archived_event,
-            contact_id=contacts[0],
-            status=planned,
-            send_on=date(2025, 2, 1),
-        ),
+    await make_follow_up(
+        client, title="Already done", due_on="2025-02-11", assignee_id=EDITOR_ID, status="done"
     )
+    someone_elses = await make_follow_up(
+        client, title="The viewer's task", due_on="2025-02-12", assignee_id=VIEWER_ID
+    )
+    archived_task = await make_follow_up(
+        client, title="Archived task", due_on="2025-02-13", assignee_id=EDITOR_ID
+    )
+    await archive(client, "follow-ups", archived_task["id"])
+    for contact in contacts[:3]:
+        await make_invitation(client, summit, contact, send_on="2025-02-01")
+    await make_invitation(client, summit, contacts[3], send_on="2025-02-08")
+    await make_invitation(client, expo_day, contacts[0], status="sent", send_on="2025-02-01")
+    await make_invitation(client, expo_day, contacts[1])
+    gone = await make_invitation(client, expo_day, contacts[2], send_on="2025-02-01")
+    await archive(client, f"events/{expo_day}/invitations", gone["id"])
+    await make_invitation(client, archived_event, contacts[0], send_on="2025-02-01")
+    await archive(client, "events", archived_event)
+    mine, someone_elses = mine["id"], someone_elses["id"]
 
     path = await _feed_path(client)
     entries = _entries(await anon.get(path))
@@ -276,16 +249,12 @@ async def _feed_path_for(app, user_id: int) -> str:
 
 
 async def test_uids_are_stable_and_sequence_follows_the_version(client, app, anon):
-    (event_id,) = await _insert(app, Event(name="Forum", starts_on=date(2025, 9, 1)))
+    event_id = (await make_event(client, name="Forum", starts_on="2025-09-01"))["id"]
     path = await _feed_path(client)
     before = _entries(await anon.get(path))
     assert before[f"event-{event_id}@diplomacy-crm"]["sequence"] == 0
 
-    async with app.state.database.write_sessionmaker() as session, session.begin():
-        event = await session.get(Event, event_id)
-        event.name = "Forum (moved)"
-        event.starts_on = date(2025, 9, 2)
-        event.updated_at = utcnow()
+    await edit(client, "events", event_id, name="Forum (moved)", starts_on="2025-09-02")
 
     after = _entries(await anon.get(path))
     assert after.keys() == before.keys()  # the same UID: calendars replace, not duplicate

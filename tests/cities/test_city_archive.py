@@ -1,13 +1,9 @@
 """Archiving a city that still has live contacts or active partnerships is refused (409
 naming them) unless ``cascade=true``, which archives them with it in one transaction."""
 
-from tests.factories import make_city, make_contact, make_partnership
-from tests.invitations.helpers import audit_entries, invite, listed, make_event
+from tests.factories import make_city, make_contact, make_event, make_invitation, make_partnership
 from tests.problems import assert_problem
-
-
-async def archive_entries(client, entity: str, **params) -> list[dict]:
-    return [e for e in await audit_entries(client, entity, **params) if e["action"] == "archive"]
+from tests.reading import audit_entries, listed
 
 
 async def _city_with_links(client):
@@ -30,7 +26,7 @@ async def test_a_city_with_live_contacts_or_active_partnerships_is_not_archived(
     assert body["contact_count"] == 2 and body["partnership_count"] == 1
     assert "cascade=true" in body["detail"]
     assert (await client.get(f"/api/v1/cities/{city['id']}")).json()["archived_at"] is None
-    assert await archive_entries(client, "city") == []
+    assert await audit_entries(client, "city", action="archive") == []
 
 
 async def test_only_a_partnership_blocks_too_and_an_ended_one_does_not(client):
@@ -45,7 +41,7 @@ async def test_only_a_partnership_blocks_too_and_an_ended_one_does_not(client):
 async def test_cascade_archives_contacts_and_partnerships_and_cancels_invitations(client):
     city, (kim, lee), partnership, ended = await _city_with_links(client)
     event = await make_event(client)
-    invitation = await invite(client, event["id"], kim["id"])
+    invitation = await make_invitation(client, event["id"], kim["id"])
 
     response = await client.delete(f"/api/v1/cities/{city['id']}", params={"cascade": "true"})
     assert response.status_code == 200, response.text
@@ -55,10 +51,10 @@ async def test_cascade_archives_contacts_and_partnerships_and_cancels_invitation
     for contact in (kim, lee):
         archived = (await client.get(f"/api/v1/contacts/{contact['id']}")).json()
         assert archived["archived_at"] is not None and archived["version"] == 2
-        [entry] = await archive_entries(client, "contact", entity_id=contact["id"])
+        [entry] = await audit_entries(client, "contact", action="archive", entity_id=contact["id"])
         assert set(entry["changes"]) == {"archived_at"}
     assert [p["id"] for p in await listed(client, "partnerships")] == [ended["id"]]
-    assert await archive_entries(client, "partnership", entity_id=partnership["id"])
+    assert await audit_entries(client, "partnership", action="archive", entity_id=partnership["id"])
     [cancelled] = await listed(client, "invitations", include_archived=True)
     assert cancelled["id"] == invitation["id"] and cancelled["status"] == "cancelled"
     # An archived contact can be restored on its own.

@@ -2,9 +2,8 @@
 of invitation lists, counts, exports and mark-sent."""
 
 from app.invitations.models import Invitation
-from tests.exports.helpers import csv_rows, insert
-from tests.factories import make_contact
-from tests.invitations.helpers import audit_entries, invite, listed, make_event, today
+from tests.factories import insert, make_contact, make_event, make_invitation, today
+from tests.reading import audit_entries, csv_rows, listed
 
 
 async def test_archiving_cancels_planned_invitations_one_audit_entry_each(client):
@@ -12,8 +11,8 @@ async def test_archiving_cancels_planned_invitations_one_audit_entry_each(client
     summit = await make_event(client)
     games = await make_event(client, name="World Masters Games")
     forum = await make_event(client, name="Forum")
-    planned = [await invite(client, e["id"], kim["id"]) for e in (summit, games)]
-    sent = await invite(client, forum["id"], kim["id"])
+    planned = [await make_invitation(client, e["id"], kim["id"]) for e in (summit, games)]
+    sent = await make_invitation(client, forum["id"], kim["id"])
     response = await client.patch(
         f"/api/v1/events/{forum['id']}/invitations/{sent['id']}", json={"status": "sent"}
     )
@@ -42,8 +41,8 @@ async def test_archived_contacts_are_left_out_of_lists_counts_exports_and_mark_s
     event = await make_event(client)
     kim = await make_contact(client, full_name="Kim Min-jun", email="kim@example.org")
     ana = await make_contact(client, full_name="Ana Rusu", email="ana@example.org")
-    kept = await invite(client, event["id"], kim["id"], send_on=today())
-    gone = await invite(client, event["id"], ana["id"], send_on=today())
+    kept = await make_invitation(client, event["id"], kim["id"], send_on=today())
+    gone = await make_invitation(client, event["id"], ana["id"], send_on=today())
     gone_sent = await client.patch(
         f"/api/v1/events/{event['id']}/invitations/{gone['id']}", json={"status": "sent"}
     )

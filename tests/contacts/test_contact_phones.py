@@ -3,9 +3,9 @@ number without its country code is read in the country of the contact's city."""
 
 import pytest
 
-from tests.exports.helpers import csv_rows, vcards
 from tests.factories import make_city, make_contact
 from tests.problems import assert_field_error
+from tests.reading import csv_rows, vcards
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,17 @@
 from sqlalchemy import event as sa_event
 
-from tests.factories import make_city, make_contact, make_organization
-from tests.invitations.helpers import STATUSES, audit_entries, invite, listed, make_event
+from tests.factories import (
+    INVITATION_STATUSES,
+    make_city,
+    make_contact,
+    make_event,
+    make_invitation,
+    make_organization,
+)
 from tests.problems import assert_field_error, assert_problem
+from tests.reading import audit_entries, listed
 
-ZERO_COUNTS = dict.fromkeys(STATUSES, 0)
+ZERO_COUNTS = dict.fromkeys(INVITATION_STATUSES, 0)
 
 
 async def test_create_read_update_archive_restore(client):
@@ -219,15 +226,15 @@ async def test_invitation_counts_per_status(client):
     summit = await make_event(client, name="Summit")
     other = await make_event(client, name="Other", starts_on="2025-12-01")
     contacts = [await make_contact(client, full_name=f"Contact {i}") for i in range(9)]
-    for contact, status in zip(contacts, STATUSES, strict=False):
-        await invite(client, summit["id"], contact["id"], status=status)
-    extra_sent = await invite(client, summit["id"], contacts[7]["id"], status="sent")
-    archived = await invite(client, summit["id"], contacts[8]["id"], status="accepted")
+    for contact, status in zip(contacts, INVITATION_STATUSES, strict=False):
+        await make_invitation(client, summit["id"], contact["id"], status=status)
+    extra_sent = await make_invitation(client, summit["id"], contacts[7]["id"], status="sent")
+    archived = await make_invitation(client, summit["id"], contacts[8]["id"], status="accepted")
     path = f"/api/v1/events/{summit['id']}/invitations/{archived['id']}"
     assert (await client.delete(path)).status_code == 200  # archived ones do not count
-    await invite(client, other["id"], contacts[0]["id"], status="declined")
+    await make_invitation(client, other["id"], contacts[0]["id"], status="declined")
 
-    expected = {**dict.fromkeys(STATUSES, 1), "sent": 2}
+    expected = {**dict.fromkeys(INVITATION_STATUSES, 1), "sent": 2}
     response = await client.get(f"/api/v1/events/{summit['id']}")
     assert response.json()["invitation_counts"] == expected
     other_expected = {**ZERO_COUNTS, "declined": 1}
@@ -269,11 +276,11 @@ async def test_list_counts_take_one_query_for_the_whole_page(app, client):
 
     for i in range(2):
         event = await make_event(client, name=f"Event {i}")
-        await invite(client, event["id"], contact["id"])
+        await make_invitation(client, event["id"], contact["id"])
     with_two = await statements_for_list()
     for i in range(2, 7):
         event = await make_event(client, name=f"Event {i}")
-        await invite(client, event["id"], contact["id"])
+        await make_invitation(client, event["id"], contact["id"])
     assert with_two == await statements_for_list() == 1
     page = await listed(client, "events")
     assert [e["invitation_counts"]["planned"] for e in page] == [1] * 7

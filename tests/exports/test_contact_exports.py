@@ -1,9 +1,9 @@
 import pytest
 
 from app.clock import DEFAULT_TIME_ZONE, date_in
-from tests.exports.helpers import csv_rows, vcards, xlsx_rows
 from tests.factories import make_city, make_contact, make_organization
 from tests.problems import PROBLEM_JSON
+from tests.reading import csv_rows, vcards, xlsx_rows
 
 URL = "/api/v1/contacts/export"
 HEADER = [

@@ -6,16 +6,11 @@ from datetime import date
 from app.contacts.models import Contact
 from app.exports import service as exports_service
 from app.exports.schemas import ContactFilters, ExportFormat
-from tests.exports.helpers import insert
-from tests.factories import make_contact
+from tests.factories import insert, make_contact
+from tests.reading import audit_entries
 
 ROWS = 50
 BATCH = 10  # rows read at a time: five batches, each one chunk of the file (a long note)
-
-
-async def _export_entries(client) -> list[dict]:
-    page = (await client.get("/api/v1/audit", params={"entity": "contact", "limit": 200})).json()
-    return [e for e in page["items"] if e["action"] == "export"]
 
 
 async def test_a_finished_export_records_the_rows_sent(client):
@@ -23,7 +18,7 @@ async def test_a_finished_export_records_the_rows_sent(client):
         await make_contact(client, full_name=f"Person {n}")
     response = await client.get("/api/v1/contacts/export")
     assert response.status_code == 200
-    [entry] = await _export_entries(client)
+    [entry] = await audit_entries(client, "contact", action="export")
     assert entry["changes"] == {"format": "csv", "filters": {}, "rows": 3}
 
 
@@ -46,7 +41,7 @@ async def test_an_export_cut_short_is_marked_incomplete(app, client, monkeypatch
             today=date(2026, 12, 2),
             actor="editor",
         )
-    [started] = await _export_entries(client)
+    [started] = await audit_entries(client, "contact", action="export")
     assert started["changes"]["complete"] is False and started["changes"]["rows"] == 0
 
     body = export.body()
@@ -54,7 +49,7 @@ async def test_an_export_cut_short_is_marked_incomplete(app, client, monkeypatch
     assert first.startswith("\ufeff".encode())
     await body.aclose()  # the client went away
 
-    [entry] = await _export_entries(client)
+    [entry] = await audit_entries(client, "contact", action="export")
     changes = entry["changes"]
     assert changes["complete"] is False
     assert changes["rows_expected"] == ROWS

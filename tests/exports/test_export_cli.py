@@ -17,7 +17,7 @@ from app.contacts.models import Contact
 from app.db import Database
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
-from tests.exports.helpers import csv_rows, vcards, xlsx_rows
+from tests.reading import csv_rows, vcards, xlsx_rows
 
 SECRET = "cli-test-secret-key-long-enough-for-hs256"
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from app.exports import formats
-from app.exports.formats import BOM, csv_document, csv_line, csv_stream, safe_cell, xlsx_stream
+from app.exports.formats import BOM, csv_document, csv_stream, safe_cell, xlsx_stream
 
 
 def _parse(text: str) -> list[list[str]]:
@@ -29,7 +29,7 @@ def test_safe_cell_defuses_formulas_after_leading_spaces_only():
 
 def test_a_control_character_cannot_hide_a_formula():
     # Stripped, "\x01=cmd" would be "=cmd": it must be defused after stripping.
-    line = csv_line(["\x01=cmd|' /C calc'!A0", "ok\x07", "\x00+1"])
+    line = csv_document(["\x01=cmd|' /C calc'!A0", "ok\x07", "\x00+1"], [])
     assert _parse(line) == [["'=cmd|' /C calc'!A0", "ok", "'+1"]]
 
 
@@ -127,7 +127,7 @@ async def test_xlsx_stream_cleans_up_after_itself():
 )
 def test_invisible_leads_and_fullwidth_signs_cannot_hide_a_formula(risky):
     assert safe_cell(risky) == "'" + risky
-    assert _parse(csv_line([risky])) == [["'" + risky]]
+    assert _parse(csv_document([risky], [])) == [["'" + risky]]
 
 
 def test_harmless_text_with_those_characters_is_kept():

@@ -1,18 +1,19 @@
 from datetime import UTC, datetime, timedelta
 
-from tests.factories import make_city, make_contact, make_interaction, make_organization
-from tests.follow_ups.helpers import (
+from tests.factories import (
     EDITOR_ID,
     VIEWER_ID,
-    audit_entries,
-    follow_up_ids,
-    list_follow_ups,
+    make_city,
+    make_contact,
     make_event,
     make_follow_up,
-    make_inactive_user,
+    make_interaction,
+    make_organization,
+    make_user,
     today,
 )
 from tests.problems import PROBLEM_JSON, pointers
+from tests.reading import audit_entries, listed, listed_ids
 
 
 def _recent(stamp: str) -> bool:
@@ -25,7 +26,7 @@ async def test_create_read_update_archive_restore(client, app):
     kim = await make_contact(client, full_name="Kim Min-jun", city_id=busan["id"])
     metropolis = await make_organization(client)
     meeting = await make_interaction(client, contact_ids=[kim["id"]])
-    summit = await make_event(app)
+    summit = (await make_event(client))["id"]
 
     response = await client.post(
         "/api/v1/follow-ups",
@@ -74,13 +75,13 @@ async def test_create_read_update_archive_restore(client, app):
     response = await client.delete(f"/api/v1/follow-ups/{created['id']}")
     assert response.status_code == 200
     assert response.json()["archived_at"] is not None
-    assert await follow_up_ids(client) == []
-    assert await follow_up_ids(client, include_archived=True) == [created["id"]]
+    assert await listed_ids(client, "follow-ups") == []
+    assert await listed_ids(client, "follow-ups", include_archived=True) == [created["id"]]
 
     response = await client.post(f"/api/v1/follow-ups/{created['id']}/restore")
     assert response.status_code == 200
     assert response.json()["archived_at"] is None
-    assert await follow_up_ids(client) == [created["id"]]
+    assert await listed_ids(client, "follow-ups") == [created["id"]]
 
     entries = await audit_entries(client, entity="follow_up", entity_id=created["id"])
     assert [e["action"] for e in entries] == ["restore", "archive", "update", "create"]
@@ -114,7 +115,7 @@ async def test_title_and_due_on_are_required(client):
         assert response.status_code == 422, field
         assert pointers(response) == {f"/{field}"}
     assert (await client.get(f"/api/v1/follow-ups/{follow_up['id']}")).json() == follow_up
-    assert await follow_up_ids(client) == [follow_up["id"]]
+    assert await listed_ids(client, "follow-ups") == [follow_up["id"]]
 
 
 async def test_unknown_fields_are_refused(client):
@@ -123,7 +124,7 @@ async def test_unknown_fields_are_refused(client):
     )
     assert response.status_code == 422
     assert pointers(response) == {"/priority"}
-    assert await follow_up_ids(client, include_archived=True) == []
+    assert await listed_ids(client, "follow-ups", include_archived=True) == []
 
 
 async def test_missing_follow_up_is_404(client):
@@ -212,11 +213,11 @@ async def test_assignee_must_exist(client):
     )
     assert response.status_code == 422
     assert pointers(response) == {"/assignee_id"}
-    assert await follow_up_ids(client, include_archived=True) == [follow_up["id"]]
+    assert await listed_ids(client, "follow-ups", include_archived=True) == [follow_up["id"]]
 
 
 async def test_assignee_must_be_active(client, admin):
-    retired = await make_inactive_user(admin)
+    retired = (await make_user(admin, "retired", is_active=False))["id"]
     response = await client.post(
         "/api/v1/follow-ups",
         json={"title": "Call", "due_on": "2025-03-01", "assignee_id": retired},
@@ -234,7 +235,7 @@ async def test_assignee_must_be_active(client, admin):
     assert (await client.get(f"/api/v1/follow-ups/{follow_up['id']}")).json()[
         "assignee_id"
     ] == EDITOR_ID
-    assert await follow_up_ids(client) == [follow_up["id"]]
+    assert await listed_ids(client, "follow-ups") == [follow_up["id"]]
 
 
 async def test_assignee_can_be_changed_and_removed(client):
@@ -271,20 +272,18 @@ async def _linkable(client, app) -> dict[str, tuple[int, int]]:
     contacts = [await make_contact(client, full_name=n) for n in ("Kadri Tamm", "Mari Kask")]
     organizations = [await make_organization(client, name=n) for n in ("Metropolis", "UCLG")]
     interactions = [await make_interaction(client, title=t) for t in ("Call", "Visit")]
+    events = [await make_event(client, name=n) for n in ("Smart City Summit", "Old fair")]
     records = {
         "city_id": ("cities", [c["id"] for c in cities]),
         "contact_id": ("contacts", [c["id"] for c in contacts]),
         "organization_id": ("organizations", [o["id"] for o in organizations]),
         "interaction_id": ("interactions", [i["id"] for i in interactions]),
+        "event_id": ("events", [e["id"] for e in events]),
     }
     links = {}
     for field, (path, (live, archived)) in records.items():
         assert (await client.delete(f"/api/v1/{path}/{archived}")).status_code == 200
         links[field] = (live, archived)
-    links["event_id"] = (
-        await make_event(app),
-        await make_event(app, name="Old fair", archived_at=datetime.now(UTC)),
-    )
     return links
 
 
@@ -297,7 +296,7 @@ async def test_each_link_must_exist_and_be_live(client, app):
             assert response.status_code == 422, (field, bad)
             assert pointers(response) == {f"/{field}"}, field
             assert words in response.json()["detail"], field
-    assert await follow_up_ids(client, include_archived=True) == []
+    assert await listed_ids(client, "follow-ups", include_archived=True) == []
 
     follow_up = await make_follow_up(client, **{f: live for f, (live, _) in links.items()})
     url = f"/api/v1/follow-ups/{follow_up['id']}"
@@ -326,7 +325,7 @@ async def test_viewer_reads_but_cannot_write(client, viewer):
     follow_up = await make_follow_up(client)
     url = f"/api/v1/follow-ups/{follow_up['id']}"
     assert (await viewer.get(url)).status_code == 200
-    assert [f["id"] for f in (await list_follow_ups(viewer))["items"]] == [follow_up["id"]]
+    assert [f["id"] for f in await listed(viewer, "follow-ups")] == [follow_up["id"]]
     attempts = [
         ("POST", "/api/v1/follow-ups", {"title": "Mine", "due_on": "2025-03-01"}),
         ("PATCH", url, {"title": "Mine"}),
@@ -338,7 +337,7 @@ async def test_viewer_reads_but_cannot_write(client, viewer):
         assert response.status_code == 403, (method, path)
         assert response.headers["content-type"] == PROBLEM_JSON
     assert (await client.get(url)).json() == follow_up
-    assert await follow_up_ids(client, include_archived=True) == [follow_up["id"]]
+    assert await listed_ids(client, "follow-ups", include_archived=True) == [follow_up["id"]]
 
 
 async def test_stale_if_match_is_412(client):
@@ -367,38 +366,39 @@ async def test_default_order_is_soonest_due_first(client):
     early = await make_follow_up(client, title="Bravo", due_on="2025-01-15")
     middle = await make_follow_up(client, title="Charlie", due_on="2025-03-01", status="done")
     same_day = await make_follow_up(client, title="Delta", due_on="2025-03-01")
-    page = await list_follow_ups(client)
+    response = await client.get("/api/v1/follow-ups")
+    page = response.json()
     assert [f["id"] for f in page["items"]] == [
         early["id"],
         middle["id"],
         same_day["id"],
         late["id"],
     ]
-    assert page["total"] == 4 and page["limit"] == 200 and page["offset"] == 0
+    assert page["total"] == 4 and page["limit"] == 50 and page["offset"] == 0
 
-    assert await follow_up_ids(client, sort="-due_on") == [
+    assert await listed_ids(client, "follow-ups", sort="-due_on") == [
         late["id"],
         middle["id"],
         same_day["id"],
         early["id"],
     ]
-    assert await follow_up_ids(client, sort="title") == [
+    assert await listed_ids(client, "follow-ups", sort="title") == [
         late["id"],
         early["id"],
         middle["id"],
         same_day["id"],
     ]
     # "done" before "open"; then the id breaks the tie.
-    assert await follow_up_ids(client, sort="status") == [
+    assert await listed_ids(client, "follow-ups", sort="status") == [
         middle["id"],
         late["id"],
         early["id"],
         same_day["id"],
     ]
-    assert await follow_up_ids(client, sort="-id") == sorted(
+    assert await listed_ids(client, "follow-ups", sort="-id") == sorted(
         [late["id"], early["id"], middle["id"], same_day["id"]], reverse=True
     )
-    assert await follow_up_ids(client, sort="created_at") == [
+    assert await listed_ids(client, "follow-ups", sort="created_at") == [
         late["id"],
         early["id"],
         middle["id"],
@@ -421,12 +421,20 @@ async def test_filter_by_status_and_assignee(client):
     open_theirs = await make_follow_up(client, assignee_id=VIEWER_ID)
     cancelled = await make_follow_up(client, status="cancelled")
 
-    assert await follow_up_ids(client, status="open") == [open_mine["id"], open_theirs["id"]]
-    assert await follow_up_ids(client, status="done") == [done_mine["id"]]
-    assert await follow_up_ids(client, status="cancelled") == [cancelled["id"]]
-    assert await follow_up_ids(client, assignee_id=EDITOR_ID) == [open_mine["id"], done_mine["id"]]
-    assert await follow_up_ids(client, assignee_id=VIEWER_ID, status="open") == [open_theirs["id"]]
-    assert await follow_up_ids(client, assignee_id=1) == []
+    assert await listed_ids(client, "follow-ups", status="open") == [
+        open_mine["id"],
+        open_theirs["id"],
+    ]
+    assert await listed_ids(client, "follow-ups", status="done") == [done_mine["id"]]
+    assert await listed_ids(client, "follow-ups", status="cancelled") == [cancelled["id"]]
+    assert await listed_ids(client, "follow-ups", assignee_id=EDITOR_ID) == [
+        open_mine["id"],
+        done_mine["id"],
+    ]
+    assert await listed_ids(client, "follow-ups", assignee_id=VIEWER_ID, status="open") == [
+        open_theirs["id"]
+    ]
+    assert await listed_ids(client, "follow-ups", assignee_id=1) == []
 
     response = await client.get("/api/v1/follow-ups", params={"status": "pending"})
     assert response.status_code == 422
@@ -437,12 +445,18 @@ async def test_due_before_and_due_after_are_exclusive(client):
     days = ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"]
     ids = [(await make_follow_up(client, due_on=day))["id"] for day in days]
 
-    assert await follow_up_ids(client, due_before="2025-03-03") == ids[:2]
-    assert await follow_up_ids(client, due_after="2025-03-02") == ids[2:]
-    assert await follow_up_ids(client, due_after="2025-03-01", due_before="2025-03-04") == ids[1:3]
-    assert await follow_up_ids(client, due_after="2025-03-02", due_before="2025-03-03") == []
-    assert await follow_up_ids(client, due_before="2025-03-01") == []
-    assert await follow_up_ids(client, due_after="2025-03-04") == []
+    assert await listed_ids(client, "follow-ups", due_before="2025-03-03") == ids[:2]
+    assert await listed_ids(client, "follow-ups", due_after="2025-03-02") == ids[2:]
+    assert (
+        await listed_ids(client, "follow-ups", due_after="2025-03-01", due_before="2025-03-04")
+        == ids[1:3]
+    )
+    assert (
+        await listed_ids(client, "follow-ups", due_after="2025-03-02", due_before="2025-03-03")
+        == []
+    )
+    assert await listed_ids(client, "follow-ups", due_before="2025-03-01") == []
+    assert await listed_ids(client, "follow-ups", due_after="2025-03-04") == []
 
     for params in (
         {"due_after": "2025-03-03", "due_before": "2025-03-03"},
@@ -466,14 +480,17 @@ async def test_overdue_means_open_and_due_before_today(client):
     archived = await make_follow_up(client, title="Archived", due_on=today(-2))
     assert (await client.delete(f"/api/v1/follow-ups/{archived['id']}")).status_code == 200
 
-    assert await follow_up_ids(client, overdue=True) == [long_overdue["id"], overdue["id"]]
-    assert await follow_up_ids(client, overdue=False) == [
+    assert await listed_ids(client, "follow-ups", overdue=True) == [
+        long_overdue["id"],
+        overdue["id"],
+    ]
+    assert await listed_ids(client, "follow-ups", overdue=False) == [
         done_late["id"],
         cancelled["id"],
         due_today["id"],
         upcoming["id"],
     ]
-    assert await follow_up_ids(client, overdue=True, include_archived=True) == [
+    assert await listed_ids(client, "follow-ups", overdue=True, include_archived=True) == [
         long_overdue["id"],
         archived["id"],
         overdue["id"],
@@ -482,7 +499,7 @@ async def test_overdue_means_open_and_due_before_today(client):
     # Reopening a late follow-up makes it overdue again.
     response = await client.patch(f"/api/v1/follow-ups/{done_late['id']}", json={"status": "open"})
     assert response.status_code == 200
-    assert done_late["id"] in await follow_up_ids(client, overdue=True)
+    assert done_late["id"] in await listed_ids(client, "follow-ups", overdue=True)
 
 
 async def test_filter_by_each_link(client, app):
@@ -490,7 +507,7 @@ async def test_filter_by_each_link(client, app):
     contact = await make_contact(client)
     organization = await make_organization(client)
     interaction = await make_interaction(client)
-    event = await make_event(app)
+    event = (await make_event(client))["id"]
     links = {
         "city_id": city["id"],
         "contact_id": contact["id"],
@@ -506,20 +523,20 @@ async def test_filter_by_each_link(client, app):
 
     for field, value in links.items():
         expected = [linked[field]["id"], everything["id"]]
-        assert await follow_up_ids(client, **{field: value}) == expected, field
-        assert await follow_up_ids(client, **{field: 999999}) == [], field
-    assert await follow_up_ids(client, city_id=city["id"], contact_id=contact["id"]) == [
+        assert await listed_ids(client, "follow-ups", **{field: value}) == expected, field
+        assert await listed_ids(client, "follow-ups", **{field: 999999}) == [], field
+    assert await listed_ids(client, "follow-ups", city_id=city["id"], contact_id=contact["id"]) == [
         everything["id"]
     ]
-    assert unlinked["id"] in await follow_up_ids(client)
+    assert unlinked["id"] in await listed_ids(client, "follow-ups")
 
 
 async def test_q_matches_part_of_the_title_ignoring_case(client):
     mou = await make_follow_up(client, title="Send the MoU draft")
     venue = await make_follow_up(client, title="Book THE venue")
     budget = await make_follow_up(client, title="Budget 100% approved")
-    assert await follow_up_ids(client, q="mou") == [mou["id"]]
-    assert await follow_up_ids(client, q="The") == [mou["id"], venue["id"]]
+    assert await listed_ids(client, "follow-ups", q="mou") == [mou["id"]]
+    assert await listed_ids(client, "follow-ups", q="The") == [mou["id"], venue["id"]]
     # LIKE wildcards are matched literally.
-    assert await follow_up_ids(client, q="%") == [budget["id"]]
-    assert await follow_up_ids(client, q="_") == []
+    assert await listed_ids(client, "follow-ups", q="%") == [budget["id"]]
+    assert await listed_ids(client, "follow-ups", q="_") == []

@@ -1,14 +1,15 @@
 """POST /interactions with a ``follow_up``: both are created in one transaction, or neither."""
 
-from tests.factories import make_city, make_contact
-from tests.follow_ups.helpers import (
+from tests.factories import (
     EDITOR_ID,
-    audit_entries,
-    follow_up_ids,
-    list_follow_ups,
-    make_inactive_user,
+    make_city,
+    make_contact,
+    make_event,
+    make_organization,
+    make_user,
 )
 from tests.problems import pointers
+from tests.reading import audit_entries, listed, listed_ids
 
 MEETING = {"kind": "meeting", "occurred_on": "2025-02-10", "title": "Youth exchange talks"}
 
@@ -35,9 +36,7 @@ async def test_interaction_and_follow_up_are_created_together_and_audited(client
     assert response.status_code == 201, response.text
     interaction = response.json()
 
-    page = await list_follow_ups(client, interaction_id=interaction["id"])
-    assert page["total"] == 1
-    follow_up = page["items"][0]
+    [follow_up] = await listed(client, "follow-ups", interaction_id=interaction["id"])
     # The answer carries the follow-up it created; a read of the interaction does not.
     assert interaction["follow_up"] == follow_up
     read = (await client.get(f"/api/v1/interactions/{interaction['id']}")).json()
@@ -66,7 +65,7 @@ async def test_interaction_and_follow_up_are_created_together_and_audited(client
 async def test_the_assignee_is_optional(client):
     response = await _create(client, follow_up={"title": "Write up notes", "due_on": "2025-02-12"})
     assert response.status_code == 201, response.text
-    [follow_up] = (await list_follow_ups(client))["items"]
+    [follow_up] = await listed(client, "follow-ups")
     assert follow_up["assignee_id"] is None
     assert follow_up["interaction_id"] == response.json()["id"]
     # Nothing to link but the interaction.
@@ -77,7 +76,7 @@ async def test_without_follow_up_none_is_created(client):
     response = await _create(client)
     assert response.status_code == 201, response.text
     assert response.json()["follow_up"] is None
-    assert await follow_up_ids(client, include_archived=True) == []
+    assert await listed_ids(client, "follow-ups", include_archived=True) == []
     assert await audit_entries(client, entity="follow_up") == []
 
 
@@ -92,7 +91,7 @@ async def test_a_named_city_comes_before_the_contacts_cities(client):
         follow_up={"title": "Call back", "due_on": "2025-03-01"},
     )
     assert response.status_code == 201, response.text
-    [follow_up] = (await list_follow_ups(client, interaction_id=response.json()["id"]))["items"]
+    [follow_up] = await listed(client, "follow-ups", interaction_id=response.json()["id"])
     assert follow_up["city_id"] == tallinn["id"] and follow_up["contact_id"] == kim["id"]
 
 
@@ -111,14 +110,14 @@ async def test_a_contacts_archived_city_is_skipped(client):
         follow_up={"title": "Call back", "due_on": "2025-03-01"},
     )
     assert response.status_code == 201, response.text
-    [follow_up] = (await list_follow_ups(client, interaction_id=response.json()["id"]))["items"]
+    [follow_up] = await listed(client, "follow-ups", interaction_id=response.json()["id"])
     assert follow_up["contact_id"] == kadri["id"]
     assert follow_up["city_id"] == busan["id"]
 
 
 async def _assert_nothing_created(client) -> None:
     assert await _interaction_ids(client) == []
-    assert await follow_up_ids(client, include_archived=True) == []
+    assert await listed_ids(client, "follow-ups", include_archived=True) == []
     assert await audit_entries(client, entity="interaction") == []
     assert await audit_entries(client, entity="follow_up") == []
 
@@ -137,7 +136,7 @@ async def test_missing_assignee_creates_neither(client):
 
 
 async def test_inactive_assignee_creates_neither(client, admin):
-    retired = await make_inactive_user(admin)
+    retired = (await make_user(admin, "retired", is_active=False))["id"]
     city = await make_city(client)
     response = await _create(
         client,
@@ -185,7 +184,7 @@ async def test_follow_up_is_only_for_new_interactions(client):
     )
     assert response.status_code == 422
     assert pointers(response) == {"/follow_up"}
-    assert await follow_up_ids(client, include_archived=True) == []
+    assert await listed_ids(client, "follow-ups", include_archived=True) == []
 
 
 async def test_viewer_cannot_create_either(viewer, client):
@@ -198,9 +197,6 @@ async def test_viewer_cannot_create_either(viewer, client):
 
 
 async def test_an_inline_follow_up_takes_every_field_of_a_stand_alone_one(client):
-    from tests.factories import make_organization
-    from tests.invitations.helpers import make_event
-
     busan = await make_city(client, name="Busan", country_code="KR")
     kim = await make_contact(client, full_name="Kim Min-jun", city_id=busan["id"])
     lee = await make_contact(client, full_name="Lee Ji-eun")

@@ -7,12 +7,15 @@ from app.text import fold
 from tests.factories import (
     make_city,
     make_contact,
+    make_event,
     make_interaction,
+    make_invitation,
     make_organization,
     make_partnership,
+    today,
 )
-from tests.invitations.helpers import audit_entries, invite, listed, make_event, today
 from tests.problems import assert_field_error, assert_problem
+from tests.reading import audit_entries, listed
 
 
 async def bulk(client, event_id: int, **body):
@@ -209,10 +212,10 @@ async def test_skips_with_reasons(client):
     inactive = await person(client, "Inactive Person", tags=["x"], is_active=False)
     no_email = (await make_contact(client, full_name="No Email", tags=["x"]))["id"]
     invited = await person(client, "Invited Person", tags=["x"])
-    existing = await invite(client, event["id"], invited)
+    existing = await make_invitation(client, event["id"], invited)
     # An archived invitation does not count as invited.
     reinvited = await person(client, "Re Invited", tags=["x"])
-    old = await invite(client, event["id"], reinvited)
+    old = await make_invitation(client, event["id"], reinvited)
     path = f"/api/v1/events/{event['id']}/invitations/{old['id']}"
     assert (await client.delete(path)).status_code == 200
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.factories import make_contact
-from tests.invitations.helpers import audit_entries, invite, make_event
+from tests.factories import make_contact, make_event, make_invitation
 from tests.problems import assert_field_error
+from tests.reading import audit_entries
 
 SENT = "2025-02-03T09:15:00+08:00"
 SENT_UTC = "2025-02-03T01:15:00Z"
@@ -65,7 +65,7 @@ async def test_sent_at_on_a_planned_creation_is_refused(client):
 async def test_moves_take_the_dates_given(client):
     event = await make_event(client)
     contact = await make_contact(client)
-    invitation = await invite(client, event["id"], contact["id"])
+    invitation = await make_invitation(client, event["id"], contact["id"])
     path = _path(event["id"], invitation["id"])
     response = await client.patch(path, json={"status": "sent", "sent_at": SENT})
     assert response.status_code == 200, response.text
@@ -85,7 +85,7 @@ async def test_moves_take_the_dates_given(client):
 async def test_dates_that_cannot_be_are_refused(client):
     event = await make_event(client)
     contact = await make_contact(client)
-    invitation = await invite(client, event["id"], contact["id"], status="sent")
+    invitation = await make_invitation(client, event["id"], contact["id"], status="sent")
     path = _path(event["id"], invitation["id"])
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     body = assert_field_error(
@@ -110,7 +110,7 @@ async def test_dates_that_cannot_be_are_refused(client):
 async def test_mark_sent_takes_the_day_it_went_out(client):
     event = await make_event(client)
     contact = await make_contact(client)
-    invitation = await invite(client, event["id"], contact["id"])
+    invitation = await make_invitation(client, event["id"], contact["id"])
     response = await client.post(
         f"/api/v1/events/{event['id']}/invitations/mark-sent",
         json={"invitation_ids": [invitation["id"]], "sent_at": SENT},

@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from tests.factories import make_contact
-from tests.invitations.helpers import STATUSES, audit_entries, invite, listed, make_event
+from tests.factories import INVITATION_STATUSES, make_contact, make_event, make_invitation
 from tests.problems import assert_field_error, assert_problem
+from tests.reading import audit_entries, listed
 
 # The moves the issue allows; every other one is refused.
 ALLOWED = {
@@ -99,7 +99,7 @@ async def test_unknown_event_is_404(client):
 async def test_inviting_to_an_archived_event_is_409(client):
     event = await make_event(client)
     contact = await make_contact(client)
-    first = await invite(client, event["id"], contact["id"])
+    first = await make_invitation(client, event["id"], contact["id"])
     assert (await client.delete(f"/api/v1/events/{event['id']}")).status_code == 200
     other = await make_contact(client, full_name="Other")
     response = await client.post(_path(event["id"]), json={"contact_id": other["id"]})
@@ -121,16 +121,16 @@ async def test_one_live_invitation_per_contact_per_event(client):
     event = await make_event(client)
     other_event = await make_event(client, name="Other")
     contact = await make_contact(client)
-    first = await invite(client, event["id"], contact["id"])
+    first = await make_invitation(client, event["id"], contact["id"])
     response = await client.post(_path(event["id"]), json={"contact_id": contact["id"]})
     body = assert_problem(response, 409, "conflict")
     assert body["existing_id"] == first["id"]
     # Another event is fine.
-    await invite(client, other_event["id"], contact["id"])
+    await make_invitation(client, other_event["id"], contact["id"])
 
     # Once the first is archived the contact can be invited again...
     assert (await client.delete(_path(event["id"], first["id"]))).status_code == 200
-    second = await invite(client, event["id"], contact["id"])
+    second = await make_invitation(client, event["id"], contact["id"])
     # ...and the archived one cannot come back beside the new one.
     response = await client.post(_path(event["id"], first["id"]) + "/restore")
     body = assert_problem(response, 409, "conflict")
@@ -143,7 +143,7 @@ async def test_an_invitation_of_another_event_is_404(client):
     event = await make_event(client)
     other = await make_event(client, name="Other")
     contact = await make_contact(client)
-    invitation = await invite(client, other["id"], contact["id"])
+    invitation = await make_invitation(client, other["id"], contact["id"])
     wrong = _path(event["id"], invitation["id"])
     assert_problem(await client.get(wrong), 404, "not-found")
     assert_problem(await client.patch(wrong, json={"notes": "x"}), 404, "not-found")
@@ -157,11 +157,11 @@ async def test_an_invitation_of_another_event_is_404(client):
 async def test_every_allowed_and_forbidden_move(client):
     event = await make_event(client)
     contact = await make_contact(client)
-    for current in STATUSES:
-        for target in STATUSES:
+    for current in INVITATION_STATUSES:
+        for target in INVITATION_STATUSES:
             if target == current:
                 continue
-            invitation = await invite(client, event["id"], contact["id"], status=current)
+            invitation = await make_invitation(client, event["id"], contact["id"], status=current)
             path = _path(event["id"], invitation["id"])
             response = await client.patch(path, json={"status": target})
             if target in ALLOWED[current]:
@@ -182,7 +182,7 @@ async def test_unknown_status_is_422(client):
         _path(event["id"]), json={"contact_id": contact["id"], "status": "maybe"}
     )
     assert_field_error(response, "status")
-    invitation = await invite(client, event["id"], contact["id"])
+    invitation = await make_invitation(client, event["id"], contact["id"])
     path = _path(event["id"], invitation["id"])
     assert_field_error(await client.patch(path, json={"status": "maybe"}), "status")
     assert_field_error(await client.patch(path, json={"status": None}), "status")
@@ -192,7 +192,7 @@ async def test_unknown_status_is_422(client):
 async def test_server_stamps_sent_and_responded(client):
     event = await make_event(client)
     contact = await make_contact(client)
-    invitation = await invite(client, event["id"], contact["id"])
+    invitation = await make_invitation(client, event["id"], contact["id"])
     path = _path(event["id"], invitation["id"])
 
     # A planned invitation has neither stamp (see test_invitation_dates.py for dates given).
@@ -222,7 +222,7 @@ async def test_server_stamps_sent_and_responded(client):
     assert cancelled["responded_at"] == accepted["responded_at"]
 
     other = await make_contact(client, full_name="Other")
-    declined = await invite(client, event["id"], other["id"], status="sent")
+    declined = await make_invitation(client, event["id"], other["id"], status="sent")
     assert declined["sent_at"] is not None and declined["responded_at"] is None
     declined_path = _path(event["id"], declined["id"])
     response = await client.patch(declined_path, json={"status": "declined"})
@@ -231,7 +231,7 @@ async def test_server_stamps_sent_and_responded(client):
 
     # A planned invitation cancelled was never sent nor answered.
     third = await make_contact(client, full_name="Third")
-    planned = await invite(client, event["id"], third["id"])
+    planned = await make_invitation(client, event["id"], third["id"])
     response = await client.patch(_path(event["id"], planned["id"]), json={"status": "cancelled"})
     assert response.json()["sent_at"] is None and response.json()["responded_at"] is None
 
@@ -247,11 +247,13 @@ async def test_event_list_filters(client):
     chloe = await make_contact(client, full_name="Chloé Lefèvre", email="chloe@lyon.example")
     kadri = await make_contact(client, full_name="Kadri Tamm")
     minjun = await make_contact(client, full_name="Kim Min-jun", local_name="김민준")
-    a = await invite(client, event["id"], chloe["id"], send_on="2025-02-01")
-    b = await invite(client, event["id"], kadri["id"], send_on="2025-02-01", status="sent")
-    c = await invite(client, event["id"], minjun["id"], send_on="2025-02-10")
-    d = await invite(client, event["id"], (await make_contact(client, full_name="Zed"))["id"])
-    await invite(client, other_event["id"], chloe["id"], send_on="2025-01-01")
+    a = await make_invitation(client, event["id"], chloe["id"], send_on="2025-02-01")
+    b = await make_invitation(client, event["id"], kadri["id"], send_on="2025-02-01", status="sent")
+    c = await make_invitation(client, event["id"], minjun["id"], send_on="2025-02-10")
+    d = await make_invitation(
+        client, event["id"], (await make_contact(client, full_name="Zed"))["id"]
+    )
+    await make_invitation(client, other_event["id"], chloe["id"], send_on="2025-01-01")
 
     async def ids(**params):
         return [
@@ -279,11 +281,11 @@ async def test_list_across_events(client):
     gone = await make_event(client, name="Cancelled forum")
     chloe = await make_contact(client, full_name="Chloé Lefèvre", email="chloe@lyon.example")
     kadri = await make_contact(client, full_name="Kadri Tamm", email="kadri@tallinn.example")
-    a = await invite(client, summit["id"], chloe["id"], send_on="2025-02-03")
-    b = await invite(client, expo["id"], kadri["id"], send_on="2025-02-01")
-    c = await invite(client, expo["id"], chloe["id"], send_on="2025-02-05", status="sent")
-    d = await invite(client, summit["id"], kadri["id"], send_on="2025-03-01")
-    hidden = await invite(client, gone["id"], kadri["id"], send_on="2025-02-02")
+    a = await make_invitation(client, summit["id"], chloe["id"], send_on="2025-02-03")
+    b = await make_invitation(client, expo["id"], kadri["id"], send_on="2025-02-01")
+    c = await make_invitation(client, expo["id"], chloe["id"], send_on="2025-02-05", status="sent")
+    d = await make_invitation(client, summit["id"], kadri["id"], send_on="2025-03-01")
+    hidden = await make_invitation(client, gone["id"], kadri["id"], send_on="2025-02-02")
     assert (await client.delete(f"/api/v1/events/{gone['id']}")).status_code == 200
 
     async def ids(**params):
@@ -312,7 +314,7 @@ async def test_list_across_events(client):
 async def test_viewer_reads_but_cannot_write(client, viewer):
     event = await make_event(client)
     contact = await make_contact(client)
-    invitation = await invite(client, event["id"], contact["id"])
+    invitation = await make_invitation(client, event["id"], contact["id"])
     path = _path(event["id"], invitation["id"])
     assert (await viewer.get(path)).status_code == 200
     assert (await viewer.get(_path(event["id"]))).status_code == 200

@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from tests.factories import make_contact
-from tests.invitations.helpers import audit_entries, invite, make_event
+from tests.factories import make_contact, make_event, make_invitation
 from tests.problems import assert_field_error, assert_problem
+from tests.reading import audit_entries
 
 
 async def mark_sent(client, event_id: int, **body):
@@ -20,7 +20,9 @@ async def setup(client, *send_ons: str | None, event_name: str = "Summit"):
     invitations = []
     for i, send_on in enumerate(send_ons):
         contact = await make_contact(client, full_name=f"{event_name} guest {i}")
-        invitations.append(await invite(client, event["id"], contact["id"], send_on=send_on))
+        invitations.append(
+            await make_invitation(client, event["id"], contact["id"], send_on=send_on)
+        )
     return event, invitations
 
 

@@ -1,13 +1,6 @@
 from tests.factories import make_city, make_organization
 from tests.problems import assert_field_error, assert_problem
-
-
-async def audit_changes(client, organization_id: int) -> list[dict]:
-    response = await client.get(
-        "/api/v1/audit", params={"entity": "organization", "entity_id": organization_id}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
+from tests.reading import audit_entries
 
 
 async def test_create_read_update_archive_restore(client):
@@ -297,7 +290,7 @@ async def test_membership_changes_are_audited(client):
     tallinn = await make_city(client, name="Tallinn", country_code="EE")
     members_url = f"/api/v1/organizations/{organization['id']}/members"
 
-    entries = await audit_changes(client, organization["id"])
+    entries = await audit_entries(client, "organization", entity_id=organization["id"])
     assert [e["action"] for e in entries] == ["create"]
 
     assert (await client.post(members_url, json={"city_id": busan["id"]})).status_code == 201
@@ -307,7 +300,7 @@ async def test_membership_changes_are_audited(client):
     assert (await client.post(members_url, json={"city_id": tallinn["id"]})).status_code == 409
     assert (await client.delete(f"{members_url}/{busan['id']}")).status_code == 404
 
-    entries = await audit_changes(client, organization["id"])
+    entries = await audit_entries(client, "organization", entity_id=organization["id"])
     assert len(entries) == 4
     member_changes = [e["changes"]["member_city_ids"] for e in entries[:3]]  # newest first
     assert member_changes == [

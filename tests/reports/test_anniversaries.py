@@ -1,6 +1,7 @@
 from app.clock import DEFAULT_TIME_ZONE, date_in
-from tests.factories import make_city, make_partnership
-from tests.reports.helpers import archive, archive_city_only, edit, problem_parameters, report
+from tests.factories import archive, archive_city_only, edit, make_city, make_partnership
+from tests.problems import problem_parameters
+from tests.reading import report
 
 
 async def anniversaries(client, **params) -> list[tuple[str, str, int, bool]]:

@@ -5,9 +5,17 @@ from datetime import date, timedelta
 from app.clock import DEFAULT_TIME_ZONE, date_in
 from app.db import utcnow
 from app.follow_ups.models import FollowUp, FollowUpStatus
-from tests.factories import make_city, make_contact, make_interaction, make_partnership
-from tests.problems import PROBLEM_JSON
-from tests.reports.helpers import BOM, archive, archive_city_only, insert, problem_parameters
+from tests.factories import (
+    archive,
+    archive_city_only,
+    insert,
+    make_city,
+    make_contact,
+    make_interaction,
+    make_partnership,
+)
+from tests.problems import PROBLEM_JSON, problem_parameters
+from tests.reading import BOM
 
 AS_OF = "2026-01-01"
 

@@ -7,21 +7,17 @@ from app.db import utcnow
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
 from tests.factories import (
+    archive,
+    archive_city_only,
+    insert,
     make_city,
     make_contact,
     make_interaction,
     make_organization,
     make_partnership,
 )
-from tests.problems import PROBLEM_JSON
-from tests.reports.helpers import (
-    BOM,
-    archive,
-    archive_city_only,
-    insert,
-    problem_parameters,
-    report,
-)
+from tests.problems import PROBLEM_JSON, problem_parameters
+from tests.reading import BOM, report
 
 SENT = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
 NO_KINDS = {"sister_city": 0, "friendship_city": 0, "cooperation_agreement": 0}

@@ -1,7 +1,12 @@
 """Follow-ups on city and contact timelines, dated by when they are due."""
 
-from tests.factories import make_city, make_contact, make_interaction, make_partnership
-from tests.follow_ups.helpers import make_follow_up
+from tests.factories import (
+    make_city,
+    make_contact,
+    make_follow_up,
+    make_interaction,
+    make_partnership,
+)
 
 
 async def _timeline(client, url: str, **params) -> dict:
