@@ -282,10 +282,10 @@ def _describe(
         }
 
     not_modified = False
-    for status, response in list(responses.items()):
-        if "$ref" in response or not status.startswith("2"):
+    for code, response in list(responses.items()):
+        if "$ref" in response or not code.startswith("2"):
             continue
-        record = _describe_success(status, response, schemas)
+        record = _describe_success(code, response, schemas)
         not_modified |= record and method == "get"
     if not_modified:  # a single record: If-None-Match can spare the client the body
         parameters.append(IF_NONE_MATCH)

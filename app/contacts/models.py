@@ -1,6 +1,6 @@
 from sqlalchemy import Column, Index, select, text
 from sqlalchemy.orm import column_property
-from sqlmodel import Field
+from sqlmodel import Field, col
 
 from app.cities.models import City
 from app.db import JSONList, RecordMixin
@@ -57,8 +57,8 @@ class Contact(RecordMixin, table=True):
 Contact.__mapper__.add_property(  # type: ignore[attr-defined]
     "city_name",
     column_property(
-        select(City.name)
-        .where(City.id == Contact.city_id)
+        select(col(City.name))
+        .where(col(City.id) == col(Contact.city_id))
         .correlate_except(City)
         .scalar_subquery(),
         expire_on_flush=False,  # the service reloads them when the links change
@@ -67,8 +67,8 @@ Contact.__mapper__.add_property(  # type: ignore[attr-defined]
 Contact.__mapper__.add_property(  # type: ignore[attr-defined]
     "organization_name",
     column_property(
-        select(Organization.name)
-        .where(Organization.id == Contact.organization_id)
+        select(col(Organization.name))
+        .where(col(Organization.id) == col(Contact.organization_id))
         .correlate_except(Organization)
         .scalar_subquery(),
         expire_on_flush=False,
