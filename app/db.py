@@ -291,5 +291,5 @@ async def fetch_one_row(
         compiled = _DRIVER_SQL[statement] = (str(sql), tuple(sql.positiontup or ()))
     sql_text, names = compiled
     driver = (await connection.get_raw_connection()).driver_connection
-    record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]
+    record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]  # a live connection has a driver
     return dict(record) if record is not None else None

@@ -162,7 +162,7 @@ def operation_id(route: Any) -> str:
 def install(app: FastAPI) -> None:
     """Serve the exact document at /openapi.json, and /docs and /redoc from local assets.
     The app is created with ``docs_url=None, redoc_url=None`` and ``operation_id``."""
-    app.openapi = cache(lambda: document(app))  # type: ignore[method-assign]
+    app.openapi = cache(lambda: document(app))  # type: ignore[method-assign]  # FastAPI's documented way
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     title = app.title
 

@@ -178,7 +178,7 @@ async def principal_for_token(
         if user is None or not user.is_active or user.archived_at is not None:
             raise Unauthorized("The token's user no longer has access")
         principal = Principal(
-            id=user.id,  # type: ignore[arg-type]
+            id=user_id,
             username=user.username,
             role=user.role,
             token_generation=user.token_generation,

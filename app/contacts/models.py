@@ -1,4 +1,4 @@
-from sqlalchemy import Column, Index, select, text
+from sqlalchemy import Column, Index, inspect, select, text
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, col
 
@@ -54,7 +54,7 @@ class Contact(RecordMixin, table=True):
 
 # The names a contact read shows, selected with the contact itself (correlated subqueries on
 # primary keys): no City or Organization objects are built just to show two strings.
-Contact.__mapper__.add_property(  # type: ignore[attr-defined]
+inspect(Contact).add_property(
     "city_name",
     column_property(
         select(col(City.name))
@@ -64,7 +64,7 @@ Contact.__mapper__.add_property(  # type: ignore[attr-defined]
         expire_on_flush=False,  # the service reloads them when the links change
     ),
 )
-Contact.__mapper__.add_property(  # type: ignore[attr-defined]
+inspect(Contact).add_property(
     "organization_name",
     column_property(
         select(col(Organization.name))

@@ -65,8 +65,8 @@ async def _check_references(session: AsyncSession, values: dict[str, Any]) -> No
 
 async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> list[Event]:
     """Attach each event's live invitations per status: one grouped query for all of them."""
-    counts: dict[int, dict[str, int]] = {
-        event.id: dict.fromkeys(InvitationStatus, 0) for event in events if event.id is not None
+    counts: dict[int | None, dict[str, int]] = {
+        event.id: dict.fromkeys(InvitationStatus, 0) for event in events
     }
     if counts:
         rows = await session.execute(
@@ -82,7 +82,7 @@ async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> 
         for event_id, status, count in rows.all():
             counts[event_id][InvitationStatus(status)] = int(count)
     for event in events:
-        attach_invitation_counts(event, counts[event.id])  # type: ignore[index]
+        attach_invitation_counts(event, counts[event.id])
     return events
 
 

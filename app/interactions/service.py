@@ -128,11 +128,11 @@ async def _resolve_links(
         noun="organization",
         already_linked=current.organization_ids if current else (),
     )
-    via_contacts = [contacts[c].city_id for c in contact_ids if contacts[c].city_id is not None]
+    via_contacts = [city_id for c in contact_ids if (city_id := contacts[c].city_id) is not None]
     return {
         "contact_ids": contact_ids,
         "direct_city_ids": direct_city_ids,
-        "city_ids": list(dict.fromkeys([*direct_city_ids, *via_contacts])),  # type: ignore[list-item]
+        "city_ids": list(dict.fromkeys([*direct_city_ids, *via_contacts])),
         "organization_ids": organization_ids,
     }
 
