@@ -24,9 +24,11 @@ contract: .venv/.installed
 
 install: .venv/.installed
 
+# Style, then types: mypy checks app/, migrations/ and bench/ (settings in pyproject.toml).
 lint: .venv/.installed
 	.venv/bin/ruff check app tests migrations bench
 	.venv/bin/ruff format --check app tests migrations bench
+	.venv/bin/mypy
 
 .venv/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
@@ -37,4 +39,4 @@ $(UV_HOME)/bin/uv:
 	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check uv
 
 clean:
-	rm -rf .venv .tools .pytest_cache
+	rm -rf .venv .tools .pytest_cache .mypy_cache

@@ -27,8 +27,7 @@ def _option_type(field: FieldInfo) -> Any:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
-        # A type made at run time, for click to read; a checker cannot follow it.
-        return list[_option_type(FieldInfo(annotation=item))]  # type: ignore[misc]
+        return list[_option_type(FieldInfo(annotation=item))]  # type: ignore[misc]  # made at run time, for click
     plain = annotation in (bool, int, str) or (
         isinstance(annotation, type) and issubclass(annotation, Enum)
     )
@@ -91,8 +90,8 @@ def filter_options(
                 raise typer.Exit(2) from exc
             return command(filters=filters, **values)
 
-        # inspect.signature (and so typer) reads __signature__; checkers do not know it.
-        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        # inspect.signature (and so typer) reads __signature__.
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]  # not in typeshed
             parameters=[*kept, *options]
         )
         run.__annotations__ = {}  # the signature above is the whole truth for typer

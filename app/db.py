@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Table,
     any_,
     bindparam,
     cast,
@@ -30,9 +31,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import Mapped, declared_attr
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from app.config import Settings
 
@@ -82,9 +83,22 @@ class RecordMixin(SQLModel):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
-    @declared_attr  # type: ignore[misc]
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+    @declared_attr.directive
+    def __mapper_args__(cls: type["RecordMixin"]) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": table_of(cls).c.version}
+
+
+def id_column(model: type[RecordMixin]) -> Mapped[int]:
+    """``model.id`` in a query over stored rows, where it is never None (the model says
+    ``int | None`` for a record not inserted yet)."""
+    column: Mapped[Any] = col(model.id)
+    return column
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Table of a table model (SQLModel sets ``__table__`` but does not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel, undeclared
+    return table
 
 
 def create_engine(settings: Settings, *, for_writes: bool = False) -> AsyncEngine:
@@ -278,7 +292,7 @@ async def fetch_one_row(
         compiled = _DRIVER_SQL[statement] = (str(sql), tuple(sql.positiontup or ()))
     sql_text, names = compiled
     driver = (await connection.get_raw_connection()).driver_connection
-    record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]
+    record = await driver.fetchrow(sql_text, *(parameters[n] for n in names))  # type: ignore[union-attr]  # a live connection has a driver
     return dict(record) if record is not None else None
 
 

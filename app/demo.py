@@ -181,7 +181,7 @@ async def load_demo(
         )
 
     delegate_ids = []
-    for city, full_name, local_name, honorific, position, languages in DELEGATES:
+    for city_name, full_name, local_name, honorific, position, languages in DELEGATES:
         slug = full_name.lower().replace(" ", ".").replace("ı", "i")
         contact = await contacts_service.create_contact(
             session,
@@ -190,7 +190,7 @@ async def load_demo(
                 local_name=local_name,
                 honorific=honorific,
                 position=position,
-                city_id=cities[city],
+                city_id=cities[city_name],
                 email=f"{slug}@example.org",
                 languages=languages,
                 tags=["metropolis-course-2024"],
@@ -238,8 +238,8 @@ async def load_demo(
             city_ids=[cities["Houston"]],
         ),
     ]
-    for data in interactions:
-        await interactions_service.create_interaction(session, data, actor=ACTOR)
+    for interaction in interactions:
+        await interactions_service.create_interaction(session, interaction, actor=ACTOR)
     assert houston.id is not None
 
     summit = await events_service.create_event(

@@ -224,9 +224,9 @@ def _is_connection_problem(exc: Exception) -> bool:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StaleDataError, _stale_data)  # type: ignore[arg-type]
-    app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]
+    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
+    app.add_exception_handler(StaleDataError, _stale_data)  # type: ignore[arg-type]  # Starlette types handlers for Exception
+    app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]  # Starlette types handlers for Exception
     app.add_exception_handler(Exception, _unexpected)

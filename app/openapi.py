@@ -162,7 +162,7 @@ def operation_id(route: Any) -> str:
 def install(app: FastAPI) -> None:
     """Serve the exact document at /openapi.json, and /docs and /redoc from local assets.
     The app is created with ``docs_url=None, redoc_url=None`` and ``operation_id``."""
-    app.openapi = cache(lambda: document(app))  # type: ignore[method-assign]
+    app.openapi = cache(lambda: document(app))  # type: ignore[method-assign]  # FastAPI's documented way
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     title = app.title
 
@@ -282,10 +282,10 @@ def _describe(
         }
 
     not_modified = False
-    for status, response in list(responses.items()):
-        if "$ref" in response or not status.startswith("2"):
+    for code, response in list(responses.items()):
+        if "$ref" in response or not code.startswith("2"):
             continue
-        record = _describe_success(status, response, schemas)
+        record = _describe_success(code, response, schemas)
         not_modified |= record and method == "get"
     if not_modified:  # a single record: If-None-Match can spare the client the body
         parameters.append(IF_NONE_MATCH)

@@ -20,9 +20,8 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import InvalidInput
 
@@ -120,9 +119,9 @@ class SortBy:
 
 def order_by_clause(
     sort: str | None,
-    sortable: Mapping[str, ColumnElement[Any]],
-    default: Sequence[ColumnElement[Any]],
-    tiebreak: ColumnElement[Any],
+    sortable: Mapping[str, SQLColumnExpression[Any]],
+    default: Sequence[SQLColumnExpression[Any]],
+    tiebreak: SQLColumnExpression[Any],
 ) -> list[Any]:
     if not sort:
         return [*default, tiebreak]
@@ -140,9 +139,9 @@ async def paginate(
     stmt: Select[Any],
     params: ListQuery,
     *,
-    sortable: Mapping[str, ColumnElement[Any]],
-    default_order: Sequence[ColumnElement[Any]],
-    tiebreak: ColumnElement[Any],
+    sortable: Mapping[str, SQLColumnExpression[Any]],
+    default_order: Sequence[SQLColumnExpression[Any]],
+    tiebreak: SQLColumnExpression[Any],
 ) -> tuple[list[Any], int]:
     """Run ``stmt`` for one page (ORM entities) and count all rows it matches."""
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

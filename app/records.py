@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit import service as audit_service
 from app.audit.models import AuditEntry
@@ -109,16 +110,15 @@ async def get_references(
     those ``already_linked`` (an archived record keeps its old links but gets no new ones)."""
     if not ids:
         return {}
-    found = {
-        r.id: r for r in (await session.scalars(select(model).where(model.id.in_(ids)))).unique()
-    }
+    rows = await session.scalars(select(model).where(col(model.id).in_(ids)))
+    found = {r.id: r for r in rows.unique() if r.id is not None}
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput.field(field, f"{noun} {', '.join(map(str, missing))} does not exist")
     archived = [i for i in ids if found[i].archived_at is not None and i not in already_linked]
     if archived:
         raise InvalidInput.field(field, f"{noun} {', '.join(map(str, archived))} is archived")
-    return found  # type: ignore[return-value]
+    return found
 
 
 def snapshot(record: RecordMixin, fields: Any) -> dict[str, Any]:
@@ -237,19 +237,18 @@ async def archive_many(
     if not ids:
         return
     now = utcnow()
-    table: Any = model
     before: dict[int, dict[str, Any]] = {
         row[0]: dict(zip(values or {}, row[1:], strict=True))
         for row in await session.execute(
-            select(table.id, *(getattr(table, field) for field in values or {})).where(
-                table.id.in_(ids), table.archived_at.is_(None)
+            select(col(model.id), *(getattr(model, field) for field in values or {})).where(
+                col(model.id).in_(ids), col(model.archived_at).is_(None)
             )
         )
     }
     await session.execute(
-        update(table)
-        .where(table.id.in_(list(before)))
-        .values(archived_at=now, updated_at=now, version=table.version + 1, **(values or {}))
+        update(model)
+        .where(col(model.id).in_(list(before)))
+        .values(archived_at=now, updated_at=now, version=col(model.version) + 1, **(values or {}))
         .execution_options(synchronize_session=False)
     )
     await audit_each(

@@ -76,7 +76,7 @@ def add_record_routes(
         return set_etag(response, record)
 
     async def create_one(
-        data: create_schema,  # type: ignore[valid-type]
+        data: create_schema,  # type: ignore[valid-type]  # a schema chosen at run time
         session: SessionDep,
         user: Editor,
         settings: SettingsDep,
@@ -98,7 +98,7 @@ def add_record_routes(
 
     async def update_one(
         record_id: IdPath,
-        data: update_schema,  # type: ignore[valid-type]
+        data: update_schema,  # type: ignore[valid-type]  # a schema chosen at run time
         session: SessionDep,
         user: Editor,
         settings: SettingsDep,

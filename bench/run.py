@@ -617,7 +617,8 @@ def main(argv: list[str] | None = None) -> None:
                     other = Scenario(scenario.name, port, scenario.paths)
                     check_scenario(other, {"Authorization": variant_auth})
                     for n in clients:
-                        bases, offs = [], []
+                        bases: list[Result] = []
+                        offs: list[Result] = []
                         for round_ in range(args.rounds):  # ABBA: drift falls on both
                             pair = [
                                 (bases, scenario, servers["app"], auth, scenario.name),

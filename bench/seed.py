@@ -33,6 +33,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app import migrate
+from app.db import table_of
 from app.models import (
     City,
     Contact,
@@ -127,7 +128,8 @@ class Generator:
     # -- cities -----------------------------------------------------------------------------
 
     def _place_name(self, culture: names.Culture) -> tuple[str, str | None]:
-        latin, local = "", ""
+        latin = ""
+        local: str | None = ""
         for part in culture.place:
             lat, loc = names.split(self.rng.choice(part))
             latin += lat
@@ -273,7 +275,8 @@ class Generator:
 
     def partnerships(self) -> list[Row]:
         """Agreements with a few hundred cities, mostly the busy ones; none with the home city."""
-        rng, rows = self.rng, []
+        rng = self.rng
+        rows: list[Row] = []
         chosen: dict[int, None] = {}
         wanted = min(self.counts.partner_cities, self.counts.cities - 1)
         while len(chosen) < wanted:
@@ -299,12 +302,12 @@ class Generator:
 
     def _phone(self, code: str) -> str | None:
         if code not in self._phones:
-            example = phonenumbers.example_number_for_type(
+            number = phonenumbers.example_number_for_type(
                 code, phonenumbers.PhoneNumberType.MOBILE
             ) or phonenumbers.example_number(code)
             self._phones[code] = (
-                phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
-                if example
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if number
                 else None
             )
         example = self._phones[code]
@@ -402,7 +405,7 @@ class Generator:
                     self.contacts_in_city.setdefault(city_id, []).append(contact_id)
                 # A few contacts are met very often, most only now and then.
                 activity.append(min(rng.paretovariate(1.3), 200.0))
-            yield {Contact.__table__: rows}
+            yield {table_of(Contact): rows}
         self.activity_cum = list(accumulate(activity))
 
     # -- interactions -----------------------------------------------------------------------
@@ -453,10 +456,10 @@ class Generator:
             others = rng.choices(contact_range, cum_weights=self.activity_cum, k=size)
             kind_list = rng.choices(kinds, kind_weights, k=size)
             tables: Tables = {
-                Interaction.__table__: [],
-                InteractionContact.__table__: [],
-                InteractionCity.__table__: [],
-                InteractionOrganization.__table__: [],
+                table_of(Interaction): [],
+                table_of(InteractionContact): [],
+                table_of(InteractionCity): [],
+                table_of(InteractionOrganization): [],
             }
             for offset in range(size):
                 interaction_id, first, kind = start + offset, firsts[offset], kind_list[offset]
@@ -491,7 +494,7 @@ class Generator:
                         f"Agreed to follow up before {day.year + 1}."
                     )
                 created_at = _at(day + timedelta(days=rng.choice((0, 0, 0, 1, 2, 7))), rng)
-                tables[Interaction.__table__].append({
+                tables[table_of(Interaction)].append({
                     "id": interaction_id,
                     **_record(rng, created_at, archived=rng.random() < 0.005),
                     "kind": kind, "occurred_on": day, "title": title, "summary": summary,
@@ -502,11 +505,11 @@ class Generator:
                     # as app/interactions/service.py _refresh_search (titles repeat: memoized)
                     "search_text": self._search_text(title, location),
                 })  # fmt: skip
-                tables[InteractionContact.__table__].extend(
+                tables[table_of(InteractionContact)].extend(
                     {"interaction_id": interaction_id, "contact_id": c, "occurred_on": day}
                     for c in contact_ids
                 )
-                tables[InteractionCity.__table__].extend(
+                tables[table_of(InteractionCity)].extend(
                     {
                         "interaction_id": interaction_id,
                         "city_id": c,
@@ -515,7 +518,7 @@ class Generator:
                     }  # fmt: skip
                     for c in city_ids
                 )
-                tables[InteractionOrganization.__table__].extend(
+                tables[table_of(InteractionOrganization)].extend(
                     {"interaction_id": interaction_id, "organization_id": o, "occurred_on": day}
                     for o in org_ids
                 )
@@ -719,7 +722,7 @@ class SqliteWriter(Writer):
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                 f"AND tbl_name IN ({names}) AND sql IS NOT NULL ORDER BY name"
             )
-            return [(name, definition) for name, definition in rows]
+            return [tuple(row) for row in rows]
 
     async def finish(self, tables: list[Table]) -> None:
         # No ANALYZE: the app never runs it, so the benchmark sees the planner a real SQLite
@@ -774,7 +777,7 @@ async def _pipeline(chunks: Iterator[Tables], write: Callable[[Tables], Awaitabl
 
 
 ALL_TABLES: list[Table] = [
-    t.__table__  # type: ignore[attr-defined]
+    table_of(t)
     for t in (User, City, Organization, OrganizationMember, Partnership, Contact, Interaction,
               InteractionContact, InteractionCity, InteractionOrganization)
 ]  # fmt: skip
@@ -792,12 +795,12 @@ async def load(writer: Writer, generator: Generator, batch: int) -> None:
                 check_derived(table, rows)
             await writer.write(table, rows)
 
-    await writer.write(User.__table__, [bench_user()])
-    await write_all({City.__table__: generator.cities()}, check=True)
+    await writer.write(table_of(User), [bench_user()])
+    await write_all({table_of(City): generator.cities()}, check=True)
     organizations, members = generator.organizations()
-    await write_all({Organization.__table__: organizations}, check=True)
-    await writer.write(OrganizationMember.__table__, members)
-    await writer.write(Partnership.__table__, generator.partnerships())
+    await write_all({table_of(Organization): organizations}, check=True)
+    await writer.write(table_of(OrganizationMember), members)
+    await writer.write(table_of(Partnership), generator.partnerships())
     for i, tables in enumerate(generator.contacts(batch)):
         await write_all(tables, check=i == 0)
     chunks = generator.interactions(batch)

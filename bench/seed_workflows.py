@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy.engine import URL, make_url
 
 from app.contacts.service import _refresh_derived as refresh_derived
+from app.db import table_of
 from app.models import Contact, Event, Invitation
 from app.text import fold
 from bench.seed import (
@@ -80,7 +81,7 @@ def extra_contacts(counts: Counts, seed: int, first_id: int, n: int, taken: set[
     generator.organizations()
     generator.counts = replace(counts, contacts=n)
     generator.rng = random.Random(seed * 1_000_003 + 7)
-    rows = [row for tables in generator.contacts(50_000) for row in tables[Contact.__table__]]
+    rows = [row for tables in generator.contacts(50_000) for row in tables[table_of(Contact)]]
     renamed = []
     for row in rows:
         row["id"] += first_id - 1
@@ -92,8 +93,8 @@ def extra_contacts(counts: Counts, seed: int, first_id: int, n: int, taken: set[
             refresh_derived(record)
             row.update(email=email, email_key=record.email_key, search_text=record.search_text)
             renamed.append(row)
-    check_derived(Contact.__table__, rows)
-    check_derived(Contact.__table__, renamed)
+    check_derived(table_of(Contact), rows)
+    check_derived(table_of(Contact), renamed)
     print(f"  {len(renamed):,} generated addresses were taken by the base contacts: numbered")
     return rows
 
@@ -150,9 +151,9 @@ async def add(url: URL, counts: Counts, seed: int, invitations: int) -> None:
         rows = extra_contacts(counts, seed, counts.contacts + 1, max(0, invitations - live), taken)
         print(f"generated {len(rows):,} contacts in {time.perf_counter() - started:.1f} s")
         for i in range(0, len(rows), 50_000):
-            await writer.write(Contact.__table__, rows[i : i + 50_000])
+            await writer.write(table_of(Contact), rows[i : i + 50_000])
         created_at = datetime(2026, 10, 15, 9, tzinfo=UTC)
-        await writer.write(Event.__table__, [{
+        await writer.write(table_of(Event), [{
             "version": 1, "created_at": created_at, "updated_at": created_at,
             "archived_at": None, "name": EXPORT_EVENT, "starts_on": EVENT_DAY,
             "ends_on": EVENT_DAY + timedelta(days=2), "city_id": 1, "venue": "Taipei Nangang "
@@ -165,9 +166,9 @@ async def add(url: URL, counts: Counts, seed: int, invitations: int) -> None:
             writer, "SELECT id FROM contact WHERE archived_at IS NULL ORDER BY id")]  # fmt: skip
         rows_of_event = export_invitations(event_id, contact_ids[:invitations], seed)
         for i in range(0, len(rows_of_event), 50_000):
-            await writer.write(Invitation.__table__, rows_of_event[i : i + 50_000])
+            await writer.write(table_of(Invitation), rows_of_event[i : i + 50_000])
         finish_started = time.perf_counter()
-        await writer.finish([Contact.__table__, Event.__table__, Invitation.__table__])
+        await writer.finish([table_of(Contact), table_of(Event), table_of(Invitation)])
         print(f"finished in {time.perf_counter() - finish_started:.1f} s")
         for table, (n, seconds) in writer.stats.items():
             print(f"  {table:<12}{int(n):>10,} rows in {seconds:5.1f} s")
@@ -202,7 +203,7 @@ async def remove(url: URL, counts: Counts) -> None:
             await writer.execute(sql)
             print(f"deleted the {label} in {time.perf_counter() - before:.1f} s")
         # Sequences back to max + 1; PostgreSQL: VACUUM ANALYZE; SQLite: journal back to WAL.
-        await writer.finish([Contact.__table__, Event.__table__, Invitation.__table__])
+        await writer.finish([table_of(Contact), table_of(Event), table_of(Invitation)])
         left = await writer.scalar("SELECT count(*) FROM contact")
         print(f"{left:,} contacts left")
     finally:

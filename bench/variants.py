@@ -71,9 +71,9 @@ def _no_user_cache() -> None:
     async def start(self: Any, url: str) -> None:
         return None  # never listens, so it never trusts (or keeps) a user
 
-    cache.Principals.start = start  # type: ignore[method-assign]
-    cache.VerifiedTokens.claims = lambda self, token: None  # type: ignore[method-assign]
-    cache.VerifiedTokens.remember = lambda self, *args: None  # type: ignore[method-assign]
+    cache.Principals.start = start  # type: ignore[method-assign]  # the variant's patch
+    cache.VerifiedTokens.claims = lambda self, token: None  # type: ignore[method-assign]  # the variant's patch
+    cache.VerifiedTokens.remember = lambda self, *args: None  # type: ignore[method-assign]  # the variant's patch
 
 
 def _no_driver_point_read() -> None:
@@ -84,7 +84,7 @@ def _no_driver_point_read() -> None:
         row = (await connection.execute(statement, parameters)).mappings().first()
         return dict(row) if row is not None else None
 
-    records.fetch_one_row = fetch_one_row  # type: ignore[assignment]
+    records.fetch_one_row = fetch_one_row
 
 
 def _no_gc_tuning() -> None:
@@ -102,7 +102,7 @@ def _no_search_custom_plans() -> None:
     async def nothing(session: Any) -> AsyncIterator[None]:
         yield
 
-    service.custom_plans = nothing  # type: ignore[assignment]
+    service.custom_plans = nothing
 
 
 def _pool_custom_plans() -> None:
@@ -118,7 +118,7 @@ def _pool_custom_plans() -> None:
             }
         return original(url, **kwargs)
 
-    db.create_async_engine = create_async_engine  # type: ignore[assignment]
+    db.create_async_engine = create_async_engine
 
 
 PATCHES = {

@@ -231,8 +231,8 @@ class Bare:
             rows = await self.pg.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *map(plain, params))
             return "\n".join(r[0] for r in rows)
         assert self.lite is not None
-        rows = self.lite.execute(f"EXPLAIN QUERY PLAN {sql}", [plain(p) for p in params])
-        return "\n".join(f"{r[0]:>4} {r[1]:>4} {r[3]}" for r in rows.fetchall())
+        cursor = self.lite.execute(f"EXPLAIN QUERY PLAN {sql}", [plain(p) for p in params])
+        return "\n".join(f"{r[0]:>4} {r[1]:>4} {r[3]}" for r in cursor.fetchall())
 
 
 def sqlite_literal_sql(sql: str, params: Any) -> str:
@@ -769,6 +769,7 @@ async def bulk_in_process(
 
     async with database.write_sessionmaker() as session:
         event = await session.get(Event, event_id)
+        assert event is not None, f"no event {event_id}"
         data = BulkInvite.model_validate({"send_on": SEND_ON, **criteria, "dry_run": dry_run})
         with Capture(database) as capture:
             started = time.perf_counter()

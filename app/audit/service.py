@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.models import AuditEntry
 from app.audit.schemas import AuditAction, AuditEntity, AuditFilters
 from app.pagination import ListQuery, paginate
 
-SORTABLE = {"occurred_at": AuditEntry.occurred_at, "id": AuditEntry.id}
+SORTABLE = {"occurred_at": col(AuditEntry.occurred_at), "id": col(AuditEntry.id)}
 
 
 def _plain(value: Any) -> Any:
@@ -59,20 +60,20 @@ async def list_entries(
 ) -> tuple[list[AuditEntry], int]:
     stmt = select(AuditEntry)
     if filters.entity is not None:
-        stmt = stmt.where(AuditEntry.entity == filters.entity)
+        stmt = stmt.where(col(AuditEntry.entity) == filters.entity)
     if filters.entity_id is not None:
-        stmt = stmt.where(AuditEntry.entity_id == filters.entity_id)
+        stmt = stmt.where(col(AuditEntry.entity_id) == filters.entity_id)
     if filters.actor is not None:
-        stmt = stmt.where(AuditEntry.actor == filters.actor)
+        stmt = stmt.where(col(AuditEntry.actor) == filters.actor)
     if filters.since is not None:
-        stmt = stmt.where(AuditEntry.occurred_at >= filters.since)
+        stmt = stmt.where(col(AuditEntry.occurred_at) >= filters.since)
     if filters.until is not None:
-        stmt = stmt.where(AuditEntry.occurred_at < filters.until)
+        stmt = stmt.where(col(AuditEntry.occurred_at) < filters.until)
     return await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[AuditEntry.occurred_at.desc()],
-        tiebreak=AuditEntry.id.desc(),
+        default_order=[col(AuditEntry.occurred_at).desc()],
+        tiebreak=col(AuditEntry.id).desc(),
     )

@@ -10,6 +10,7 @@ import jwt
 from pwdlib import PasswordHash
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.auth.cache import Principal, Principals, VerifiedTokens
@@ -54,7 +55,7 @@ class LoginThrottle:
         now = utcnow()
         await self._refuse_if_over(session, username, address, now, pending=0)
         await session.execute(
-            delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - self.window)
+            delete(LoginAttempt).where(col(LoginAttempt.attempted_at) <= now - self.window)
         )
         session.add(LoginAttempt(username=username, address=address, attempted_at=now))
         await session.commit()
@@ -63,7 +64,7 @@ class LoginThrottle:
     async def succeeded(self, session: AsyncSession, username: str, address: str) -> None:
         await session.execute(
             delete(LoginAttempt).where(
-                LoginAttempt.address == address, LoginAttempt.username == username
+                col(LoginAttempt.address) == address, col(LoginAttempt.username) == username
             )
         )
 
@@ -72,12 +73,12 @@ class LoginThrottle:
     ) -> None:
         rows = (
             await session.execute(
-                select(LoginAttempt.attempted_at, LoginAttempt.username)
+                select(col(LoginAttempt.attempted_at), col(LoginAttempt.username))
                 .where(
-                    LoginAttempt.address == address,
-                    LoginAttempt.attempted_at > now - self.window,
+                    col(LoginAttempt.address) == address,
+                    col(LoginAttempt.attempted_at) > now - self.window,
                 )
-                .order_by(LoginAttempt.attempted_at)
+                .order_by(col(LoginAttempt.attempted_at))
             )
         ).all()
         by_address = [attempted_at for attempted_at, _ in rows]
@@ -106,7 +107,7 @@ async def authenticate(
 ) -> User:
     username = normalize_username(username)
     await throttle.attempt(session, username, address)
-    user = await session.scalar(select(User).where(User.username == username))
+    user = await session.scalar(select(User).where(col(User.username) == username))
     hashed = user.password_hash if user is not None else _DUMMY_HASH
     if not await _verify(password, hashed) or user is None or not user.is_active:
         raise Unauthorized("Incorrect username or password")
@@ -177,7 +178,7 @@ async def principal_for_token(
         if user is None or not user.is_active or user.archived_at is not None:
             raise Unauthorized("The token's user no longer has access")
         principal = Principal(
-            id=user.id,  # type: ignore[arg-type]
+            id=user_id,
             username=user.username,
             role=user.role,
             token_generation=user.token_generation,
@@ -188,7 +189,11 @@ async def principal_for_token(
     return principal
 
 
-USER_SORTABLE = {"username": User.username, "role": User.role, "created_at": User.created_at}
+USER_SORTABLE = {
+    "username": col(User.username),
+    "role": col(User.role),
+    "created_at": col(User.created_at),
+}
 
 
 async def list_users(
@@ -196,21 +201,21 @@ async def list_users(
 ) -> tuple[list[User], int]:
     stmt = select(User)
     if not filters.include_archived:
-        stmt = stmt.where(User.archived_at.is_(None))
+        stmt = stmt.where(col(User.archived_at).is_(None))
     if filters.q:
-        stmt = stmt.where(User.username.contains(filters.q.lower()))
+        stmt = stmt.where(col(User.username).contains(filters.q.lower()))
     return await paginate(
         session,
         stmt,
         page,
         sortable=USER_SORTABLE,
-        default_order=[User.username],
-        tiebreak=User.id,
+        default_order=[col(User.username)],
+        tiebreak=col(User.id),
     )
 
 
 async def create_user(session: AsyncSession, data: UserCreate, *, actor: str) -> User:
-    existing = await session.scalar(select(User.id).where(User.username == data.username))
+    existing = await session.scalar(select(col(User.id)).where(col(User.username) == data.username))
     if existing is not None:
         raise conflict_with("user", existing, f"The username '{data.username}' is taken")
     user = User(
@@ -297,9 +302,9 @@ async def _keep_one_admin(session: AsyncSession, user: User) -> None:
         return
     # Lock the active admins' rows, so two admins stepping down at once cannot both pass.
     admins = await session.scalars(
-        select(User.id)
-        .where(User.role == Role.admin, User.is_active.is_(True))
-        .order_by(User.id)
+        select(col(User.id))
+        .where(col(User.role) == Role.admin, col(User.is_active).is_(True))
+        .order_by(col(User.id))
         .with_for_update()
     )
     if not [admin_id for admin_id in admins if admin_id != user.id]:
@@ -307,7 +312,7 @@ async def _keep_one_admin(session: AsyncSession, user: User) -> None:
 
 
 async def find_user(session: AsyncSession, username: str) -> User | None:
-    return await session.scalar(select(User).where(User.username == username.strip().lower()))
+    return await session.scalar(select(User).where(col(User.username) == username.strip().lower()))
 
 
 async def count_users(session: AsyncSession) -> int:

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEntry
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.auth.models import User
@@ -73,7 +74,7 @@ async def feed_owner(session: AsyncSession, token: str) -> User:
     user = None
     if _TOKEN_SHAPE.fullmatch(token):
         user = await session.scalar(
-            select(User).where(User.calendar_token_hash == token_hash(token))
+            select(User).where(col(User.calendar_token_hash) == token_hash(token))
         )
     if user is None or not user.is_active or user.archived_at is not None:
         raise NotFound("There is no calendar feed at this address (it may have been replaced)")
@@ -125,11 +126,11 @@ async def _follow_up_entries(session: AsyncSession, user: User) -> list[Calendar
     follow_ups = await session.scalars(
         select(FollowUp)
         .where(
-            FollowUp.assignee_id == user.id,
-            FollowUp.status == FollowUpStatus.open,
-            FollowUp.archived_at.is_(None),
+            col(FollowUp.assignee_id) == user.id,
+            col(FollowUp.status) == FollowUpStatus.open,
+            col(FollowUp.archived_at).is_(None),
         )
-        .order_by(FollowUp.due_on, FollowUp.id)
+        .order_by(col(FollowUp.due_on), col(FollowUp.id))
     )
     return [
         _all_day(
@@ -149,10 +150,10 @@ async def _follow_up_entries(session: AsyncSession, user: User) -> list[Calendar
 
 async def _event_entries(session: AsyncSession) -> list[CalendarEntry]:
     rows = await session.execute(
-        select(Event, City.name)
-        .outerjoin(City, Event.city_id == City.id)
-        .where(Event.archived_at.is_(None), Event.starts_on.is_not(None))
-        .order_by(Event.starts_on, Event.id)
+        select(Event, col(City.name))
+        .outerjoin(City, col(Event.city_id) == col(City.id))
+        .where(col(Event.archived_at).is_(None), col(Event.starts_on).is_not(None))
+        .order_by(col(Event.starts_on), col(Event.id))
     )
     entries = []
     for event, city_name in rows:
@@ -180,21 +181,21 @@ async def _sending_entries(session: AsyncSession) -> list[CalendarEntry]:
     """One entry per event and day on which planned invitations are due to go out."""
     rows = await session.execute(
         select(
-            Event.id,
-            Event.name,
-            Invitation.send_on,
-            func.count(Invitation.id),
-            func.max(Invitation.updated_at),
+            col(Event.id),
+            col(Event.name),
+            col(Invitation.send_on),
+            func.count(col(Invitation.id)),
+            func.max(col(Invitation.updated_at)),
         )
-        .join(Event, Invitation.event_id == Event.id)
+        .join(Event, col(Invitation.event_id) == col(Event.id))
         .where(
-            Invitation.status == InvitationStatus.planned,
-            Invitation.archived_at.is_(None),
-            Invitation.send_on.is_not(None),
-            Event.archived_at.is_(None),
+            col(Invitation.status) == InvitationStatus.planned,
+            col(Invitation.archived_at).is_(None),
+            col(Invitation.send_on).is_not(None),
+            col(Event.archived_at).is_(None),
         )
-        .group_by(Event.id, Event.name, Invitation.send_on)
-        .order_by(Invitation.send_on, Event.id)
+        .group_by(col(Event.id), col(Event.name), col(Invitation.send_on))
+        .order_by(col(Invitation.send_on), col(Event.id))
     )
     return [
         _all_day(
@@ -207,6 +208,7 @@ async def _sending_entries(session: AsyncSession) -> list[CalendarEntry]:
             transparent=True,
         )
         for event_id, event_name, send_on, count, last_changed in rows
+        if send_on is not None  # (the query asks for these only)
     ]
 
 

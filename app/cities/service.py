@@ -2,12 +2,14 @@ from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.cities.schemas import CityCreate, CityFilters, CityUpdate
 from app.contacts import service as contacts_service
 from app.contacts.models import Contact
+from app.db import id_column
 from app.errors import Conflict
 from app.pagination import ListQuery, paginate
 from app.partnerships.models import Partnership, PartnershipStatus
@@ -23,12 +25,12 @@ from app.records import (
 from app.text import fold, like_pattern, search_text
 
 SORTABLE = {
-    "name": City.name_key,
-    "country_code": City.country_code,
-    "population": City.population,
-    "created_at": City.created_at,
-    "updated_at": City.updated_at,
-    "id": City.id,
+    "name": col(City.name_key),
+    "country_code": col(City.country_code),
+    "population": col(City.population),
+    "created_at": col(City.created_at),
+    "updated_at": col(City.updated_at),
+    "id": col(City.id),
 }
 
 
@@ -42,26 +44,28 @@ async def list_cities(
 ) -> tuple[list[City], int]:
     stmt = select(City)
     if not filters.include_archived:
-        stmt = stmt.where(City.archived_at.is_(None))
+        stmt = stmt.where(col(City.archived_at).is_(None))
     if filters.country_code:
-        stmt = stmt.where(City.country_code == filters.country_code)
+        stmt = stmt.where(col(City.country_code) == filters.country_code)
     if filters.partnership_kind:
         stmt = stmt.where(
             exists().where(
-                Partnership.city_id == City.id,
-                Partnership.kind == filters.partnership_kind,
-                Partnership.archived_at.is_(None),
+                col(Partnership.city_id) == col(City.id),
+                col(Partnership.kind) == filters.partnership_kind,
+                col(Partnership.archived_at).is_(None),
             )
         )
     if filters.q:
-        stmt = stmt.where(City.search_text.like(like_pattern(filters.q, pairs=True), escape="\\"))
+        stmt = stmt.where(
+            col(City.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")
+        )
     return await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[City.name_key],
-        tiebreak=City.id,
+        default_order=[col(City.name_key)],
+        tiebreak=col(City.id),
     )
 
 
@@ -85,17 +89,19 @@ async def _check_not_duplicate(
     key = fold(name)
     new_alternates = {fold(n) for n in alternate_names} - {""}
     stmt = select(City).where(
-        City.archived_at.is_(None),
-        City.country_code.is_(None) if country_code is None else City.country_code == country_code,
+        col(City.archived_at).is_(None),
+        col(City.country_code).is_(None)
+        if country_code is None
+        else col(City.country_code) == country_code,
         # The index narrows it down; the exact comparison is below.
         or_(
-            City.name_key.in_([key[:200], *new_alternates]),
-            City.search_text.like(like_pattern(key), escape="\\"),
+            col(City.name_key).in_([key[:200], *new_alternates]),
+            col(City.search_text).like(like_pattern(key), escape="\\"),
         ),
     )
     if exclude_id is not None:
-        stmt = stmt.where(City.id != exclude_id)
-    for other in await session.scalars(stmt.order_by(City.id)):
+        stmt = stmt.where(col(City.id) != exclude_id)
+    for other in await session.scalars(stmt.order_by(col(City.id))):
         assert other.id is not None
         other_names = {fold(n) for n in [other.name, *other.alternate_names]}
         if (key in other_names or fold(other.name) in new_alternates) and _same_region(
@@ -160,20 +166,20 @@ async def archive_city(session: AsyncSession, city: City, *, actor: str, cascade
         return city
     contacts = (
         await session.execute(
-            select(Contact.id, Contact.full_name)
-            .where(Contact.city_id == city.id, Contact.archived_at.is_(None))
-            .order_by(Contact.name_key, Contact.id)
+            select(id_column(Contact), col(Contact.full_name))
+            .where(col(Contact.city_id) == city.id, col(Contact.archived_at).is_(None))
+            .order_by(col(Contact.name_key), col(Contact.id))
         )
     ).all()
     partnerships = (
         await session.execute(
-            select(Partnership.id, Partnership.kind)
+            select(id_column(Partnership), col(Partnership.kind))
             .where(
-                Partnership.city_id == city.id,
-                Partnership.status == PartnershipStatus.active,
-                Partnership.archived_at.is_(None),
+                col(Partnership.city_id) == city.id,
+                col(Partnership.status) == PartnershipStatus.active,
+                col(Partnership.archived_at).is_(None),
             )
-            .order_by(Partnership.id)
+            .order_by(col(Partnership.id))
         )
     ).all()
     if (contacts or partnerships) and not cascade:

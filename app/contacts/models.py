@@ -1,6 +1,6 @@
-from sqlalchemy import Column, Index, select, text
+from sqlalchemy import Column, Index, inspect, select, text
 from sqlalchemy.orm import column_property
-from sqlmodel import Field
+from sqlmodel import Field, col
 
 from app.cities.models import City
 from app.db import JSONList, RecordMixin
@@ -54,21 +54,21 @@ class Contact(RecordMixin, table=True):
 
 # The names a contact read shows, selected with the contact itself (correlated subqueries on
 # primary keys): no City or Organization objects are built just to show two strings.
-Contact.__mapper__.add_property(  # type: ignore[attr-defined]
+inspect(Contact).add_property(
     "city_name",
     column_property(
-        select(City.name)
-        .where(City.id == Contact.city_id)
+        select(col(City.name))
+        .where(col(City.id) == col(Contact.city_id))
         .correlate_except(City)
         .scalar_subquery(),
         expire_on_flush=False,  # the service reloads them when the links change
     ),
 )
-Contact.__mapper__.add_property(  # type: ignore[attr-defined]
+inspect(Contact).add_property(
     "organization_name",
     column_property(
-        select(Organization.name)
-        .where(Organization.id == Contact.organization_id)
+        select(col(Organization.name))
+        .where(col(Organization.id) == col(Contact.organization_id))
         .correlate_except(Organization)
         .scalar_subquery(),
         expire_on_flush=False,

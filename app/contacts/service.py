@@ -2,6 +2,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
@@ -26,13 +27,13 @@ from app.records import (
 from app.text import fold, like_pattern, search_text
 
 SORTABLE = {
-    "full_name": Contact.name_key,
-    "email": Contact.email_key,
-    "city_id": Contact.city_id,
-    "organization_id": Contact.organization_id,
-    "created_at": Contact.created_at,
-    "updated_at": Contact.updated_at,
-    "id": Contact.id,
+    "full_name": col(Contact.name_key),
+    "email": col(Contact.email_key),
+    "city_id": col(Contact.city_id),
+    "organization_id": col(Contact.organization_id),
+    "created_at": col(Contact.created_at),
+    "updated_at": col(Contact.updated_at),
+    "id": col(Contact.id),
 }
 
 
@@ -44,26 +45,28 @@ def _refresh_derived(contact: Contact) -> None:
     )
 
 
-def filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[tuple[Contact]]:
+def filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[Contact]:
     """The contacts a list (or an export) with these filters shows, unordered."""
     stmt = select(Contact)
     if not filters.include_archived:
-        stmt = stmt.where(Contact.archived_at.is_(None))
+        stmt = stmt.where(col(Contact.archived_at).is_(None))
     if filters.city_id is not None:
-        stmt = stmt.where(Contact.city_id == filters.city_id)
+        stmt = stmt.where(col(Contact.city_id) == filters.city_id)
     if filters.organization_id is not None:
-        stmt = stmt.where(Contact.organization_id == filters.organization_id)
+        stmt = stmt.where(col(Contact.organization_id) == filters.organization_id)
     if filters.tag:
-        stmt = stmt.where(json_list_contains(session, Contact.tags, filters.tag))
+        stmt = stmt.where(json_list_contains(session, col(Contact.tags), filters.tag))
     if filters.is_active is not None:
-        stmt = stmt.where(Contact.is_active.is_(filters.is_active))
+        stmt = stmt.where(col(Contact.is_active).is_(filters.is_active))
     if filters.country_code:
         stmt = stmt.where(
-            Contact.city_id.in_(select(City.id).where(City.country_code == filters.country_code))
+            col(Contact.city_id).in_(
+                select(col(City.id)).where(col(City.country_code) == filters.country_code)
+            )
         )
     if filters.q:
         stmt = stmt.where(
-            Contact.search_text.like(like_pattern(filters.q, pairs=True), escape="\\")
+            col(Contact.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")
         )
     return stmt
 
@@ -76,8 +79,8 @@ async def list_contacts(
         filtered_contacts(session, filters),
         page,
         sortable=SORTABLE,
-        default_order=[Contact.name_key],
-        tiebreak=Contact.id,
+        default_order=[col(Contact.name_key)],
+        tiebreak=col(Contact.id),
     )
 
 
@@ -86,11 +89,11 @@ async def _check_email_free(
 ) -> None:
     if not email:
         return
-    stmt = select(Contact.id).where(
-        Contact.email_key == email.lower(), Contact.archived_at.is_(None)
+    stmt = select(col(Contact.id)).where(
+        col(Contact.email_key) == email.lower(), col(Contact.archived_at).is_(None)
     )
     if exclude_id is not None:
-        stmt = stmt.where(Contact.id != exclude_id)
+        stmt = stmt.where(col(Contact.id) != exclude_id)
     existing = await session.scalar(stmt.limit(1))
     if existing is not None:
         raise conflict_with(

@@ -3,6 +3,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
@@ -22,13 +23,13 @@ from app.records import changed_fields, create_record, get_reference, reject_nul
 from app.text import fold, like_pattern
 
 SORTABLE = {
-    "starts_on": Event.starts_on,
-    "ends_on": Event.ends_on,
-    "name": Event.name_key,
-    "city_id": Event.city_id,
-    "created_at": Event.created_at,
-    "updated_at": Event.updated_at,
-    "id": Event.id,
+    "starts_on": col(Event.starts_on),
+    "ends_on": col(Event.ends_on),
+    "name": col(Event.name_key),
+    "city_id": col(Event.city_id),
+    "created_at": col(Event.created_at),
+    "updated_at": col(Event.updated_at),
+    "id": col(Event.id),
 }
 
 
@@ -64,24 +65,24 @@ async def _check_references(session: AsyncSession, values: dict[str, Any]) -> No
 
 async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> list[Event]:
     """Attach each event's live invitations per status: one grouped query for all of them."""
-    counts: dict[int, dict[str, int]] = {
-        event.id: dict.fromkeys(InvitationStatus, 0) for event in events if event.id is not None
+    counts: dict[int | None, dict[str, int]] = {
+        event.id: dict.fromkeys(InvitationStatus, 0) for event in events
     }
     if counts:
         rows = await session.execute(
-            select(Invitation.event_id, Invitation.status, func.count())
-            .join(Contact, Contact.id == Invitation.contact_id)
+            select(col(Invitation.event_id), col(Invitation.status), func.count())
+            .join(Contact, col(Contact.id) == col(Invitation.contact_id))
             .where(
-                Invitation.event_id.in_(list(counts)),
-                Invitation.archived_at.is_(None),
-                Contact.archived_at.is_(None),
+                col(Invitation.event_id).in_(list(counts)),
+                col(Invitation.archived_at).is_(None),
+                col(Contact.archived_at).is_(None),
             )
-            .group_by(Invitation.event_id, Invitation.status)
+            .group_by(col(Invitation.event_id), col(Invitation.status))
         )
         for event_id, status, count in rows.all():
             counts[event_id][InvitationStatus(status)] = int(count)
     for event in events:
-        attach_invitation_counts(event, counts[event.id])  # type: ignore[index]
+        attach_invitation_counts(event, counts[event.id])
     return events
 
 
@@ -90,25 +91,25 @@ async def list_events(
 ) -> tuple[list[Event], int]:
     stmt = select(Event)
     if not filters.include_archived:
-        stmt = stmt.where(Event.archived_at.is_(None))
+        stmt = stmt.where(col(Event.archived_at).is_(None))
     if filters.city_id is not None:
-        stmt = stmt.where(Event.city_id == filters.city_id)
+        stmt = stmt.where(col(Event.city_id) == filters.city_id)
     if filters.host_organization_id is not None:
-        stmt = stmt.where(Event.host_organization_id == filters.host_organization_id)
+        stmt = stmt.where(col(Event.host_organization_id) == filters.host_organization_id)
     if filters.starts_after is not None:
-        stmt = stmt.where(Event.starts_on > filters.starts_after)
+        stmt = stmt.where(col(Event.starts_on) > filters.starts_after)
     if filters.starts_before is not None:
-        stmt = stmt.where(Event.starts_on < filters.starts_before)
+        stmt = stmt.where(col(Event.starts_on) < filters.starts_before)
     if filters.q:
-        stmt = stmt.where(Event.name_key.like(like_pattern(filters.q), escape="\\"))
+        stmt = stmt.where(col(Event.name_key).like(like_pattern(filters.q), escape="\\"))
     events, total = await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
         # Dated events first (both databases), the soonest first.
-        default_order=[Event.starts_on.is_(None), Event.starts_on],
-        tiebreak=Event.id,
+        default_order=[col(Event.starts_on).is_(None), col(Event.starts_on)],
+        tiebreak=col(Event.id),
     )
     return await load_invitation_counts(session, events), total
 

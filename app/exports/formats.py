@@ -211,8 +211,9 @@ def _start_sheet_file(sheet: WriteOnlyWorksheet) -> None:
     (it has no option for it: this is what its write-only sheet does on its first row)."""
     out = str(_temp_file(".xml"))
     openpyxl_writer.ALL_TEMP_FILES.append(out)  # openpyxl's cleanup expects to know it
-    sheet._writer = openpyxl_writer.WorksheetWriter(sheet, out=out)
-    sheet._writer.write_top()
+    writer = openpyxl_writer.WorksheetWriter(sheet, out=out)
+    sheet._writer = writer  # type: ignore[attr-defined]  # openpyxl's private attribute
+    writer.write_top()
 
 
 async def xlsx_stream(

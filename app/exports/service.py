@@ -19,6 +19,7 @@ import pycountry
 import vobject
 from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlmodel import col
 
 from app.audit import service as audit_service
 from app.audit.models import AuditEntry
@@ -115,10 +116,10 @@ class Export:
     ascii_filename: str  # for clients that do not read RFC 5987 names
     rows: int
     engine: AsyncEngine
-    statement: Select[Any]
+    statement: Select[*tuple[Any, ...]]
     columns: Sequence[Column]
-    to_cells: Callable[[Row[Any]], Sequence[Any]]
-    to_vcard: Callable[[Row[Any]], str] | None = None
+    to_cells: Callable[[Row[*tuple[Any, ...]]], Sequence[Any]]
+    to_vcard: Callable[[Row[*tuple[Any, ...]]], str] | None = None
     sheet_title: str = "Export"
     # The export's audit entry, written when it starts (as not complete) and rewritten when
     # the stream ends with the rows really sent, or as incomplete if it was cut short.
@@ -177,7 +178,9 @@ class Export:
             changes.update(rows_expected=self.rows, complete=False)
         async with self.engine.begin() as connection:
             await connection.execute(
-                update(AuditEntry).where(AuditEntry.id == self.audit_id).values(changes=changes)
+                update(AuditEntry)
+                .where(col(AuditEntry.id) == self.audit_id)
+                .values(changes=changes)
             )
 
     def _chunks(self, on_rows: ProgressCallback) -> AsyncIterator[bytes]:
@@ -201,8 +204,8 @@ async def _close(chunks: AsyncIterator[bytes]) -> None:
 
 async def _row_batches(
     engine: AsyncEngine,
-    statement: Select[Any],
-    convert: Callable[[Row[Any]], Any],
+    statement: Select[*tuple[Any, ...]],
+    convert: Callable[[Row[*tuple[Any, ...]]], Any],
     on_rows: ProgressCallback | None,
 ) -> AsyncIterator[list[Any]]:
     """The statement's rows, converted, a batch at a time from a server-side cursor."""
@@ -215,16 +218,17 @@ async def _row_batches(
             yield batch
 
 
-def _as_is(row: Row[Any]) -> Row[Any]:
+def _as_is(row: Row[*tuple[Any, ...]]) -> Row[*tuple[Any, ...]]:
     return row
 
 
 async def _vcard_stream(
-    batches: AsyncIterator[list[Row[Any]]], to_vcard: Callable[[Row[Any]], str]
+    batches: AsyncIterator[list[Row[*tuple[Any, ...]]]],
+    to_vcard: Callable[[Row[*tuple[Any, ...]]], str],
 ) -> AsyncIterator[bytes]:
     """vCards, a batch at a time; vobject is slow, so it works in a thread, off the loop."""
 
-    def serialize(rows: list[Row[Any]]) -> bytes:
+    def serialize(rows: list[Row[*tuple[Any, ...]]]) -> bytes:
         return "".join(map(to_vcard, rows)).encode("utf-8")
 
     async for rows in batches:
@@ -241,7 +245,7 @@ def _joined(session: AsyncSession, column: Any) -> Any:
     return select(func.group_concat(items.c.value, LIST_SEPARATOR)).scalar_subquery()
 
 
-async def _count(session: AsyncSession, statement: Select[Any]) -> int:
+async def _count(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> int:
     counted = select(func.count()).select_from(statement.order_by(None).subquery())
     return int(await session.scalar(counted) or 0)
 
@@ -313,35 +317,35 @@ def _filenames(
 
 def invitation_rows(
     session: AsyncSession, event_id: int, filters: EventInvitationFilters
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """The event's invitations the list with these filters shows, one row each, by name."""
     statement = (
         select(
-            Contact.honorific,
-            Contact.full_name,
-            Contact.local_name,
-            Contact.position,
-            Organization.name,
-            City.name,
-            City.country_code,
-            Contact.email,
-            Contact.phone,
-            _joined(session, Contact.languages),
-            Invitation.status,
-            Invitation.send_on,
-            Invitation.notes,
+            col(Contact.honorific),
+            col(Contact.full_name),
+            col(Contact.local_name),
+            col(Contact.position),
+            col(Organization.name),
+            col(City.name),
+            col(City.country_code),
+            col(Contact.email),
+            col(Contact.phone),
+            _joined(session, col(Contact.languages)),
+            col(Invitation.status),
+            col(Invitation.send_on),
+            col(Invitation.notes),
         )
         .select_from(Invitation)
-        .join(Contact, Invitation.contact_id == Contact.id)
-        .outerjoin(Organization, Contact.organization_id == Organization.id)
-        .outerjoin(City, Contact.city_id == City.id)
-        .where(Invitation.event_id == event_id)
-        .order_by(Contact.name_key, Invitation.id)
+        .join(Contact, col(Invitation.contact_id) == col(Contact.id))
+        .outerjoin(Organization, col(Contact.organization_id) == col(Organization.id))
+        .outerjoin(City, col(Contact.city_id) == col(City.id))
+        .where(col(Invitation.event_id) == event_id)
+        .order_by(col(Contact.name_key), col(Invitation.id))
     )
     return invitations_service.filter_invitations(statement, filters)
 
 
-def _invitation_cells(row: Row[Any]) -> list[Any]:
+def _invitation_cells(row: Row[*tuple[Any, ...]]) -> list[Any]:
     cells = list(row)
     cells[6] = country_name(cells[6])
     if cells[11] is not None:
@@ -395,48 +399,48 @@ async def export_invitations(
 # --- Contacts -----------------------------------------------------------------------------
 
 
-def _filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[Any]:
+def _filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[*tuple[Any, ...]]:
     return contacts_service.filtered_contacts(session, filters)
 
 
 def contact_rows(
     session: AsyncSession, filters: ContactFilters, *, for_vcards: bool = False
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """The columns of the CSV and XLSX tables, then the id; vCards take the tags as a list."""
     return (
         _filtered_contacts(session, filters)
         .with_only_columns(
-            Contact.honorific,
-            Contact.full_name,
-            Contact.local_name,
-            Contact.position,
-            Contact.department,
-            Organization.name,
-            City.name,
-            City.country_code,
-            Contact.email,
-            Contact.phone,
-            _joined(session, Contact.languages),
-            Contact.tags if for_vcards else _joined(session, Contact.tags),
-            Contact.is_active,
-            Contact.source,
-            Contact.notes,
-            Contact.id,
+            col(Contact.honorific),
+            col(Contact.full_name),
+            col(Contact.local_name),
+            col(Contact.position),
+            col(Contact.department),
+            col(Organization.name),
+            col(City.name),
+            col(City.country_code),
+            col(Contact.email),
+            col(Contact.phone),
+            _joined(session, col(Contact.languages)),
+            col(Contact.tags) if for_vcards else _joined(session, col(Contact.tags)),
+            col(Contact.is_active),
+            col(Contact.source),
+            col(Contact.notes),
+            col(Contact.id),
         )
-        .outerjoin(Organization, Contact.organization_id == Organization.id)
-        .outerjoin(City, Contact.city_id == City.id)
-        .order_by(Contact.name_key, Contact.id)
+        .outerjoin(Organization, col(Contact.organization_id) == col(Organization.id))
+        .outerjoin(City, col(Contact.city_id) == col(City.id))
+        .order_by(col(Contact.name_key), col(Contact.id))
     )
 
 
-def _contact_cells(row: Row[Any]) -> list[Any]:
+def _contact_cells(row: Row[*tuple[Any, ...]]) -> list[Any]:
     cells = list(row[:15])
     cells[7] = country_name(cells[7])
     cells[12] = "yes" if cells[12] else "no"
     return cells
 
 
-def contact_vcard(row: Row[Any]) -> str:
+def contact_vcard(row: Row[*tuple[Any, ...]]) -> str:
     """A vCard 3.0 (what Outlook imports best). The whole name goes in FN and as N's given
     name: names come in both orders here (Kim Min-jun, Chloé Lefèvre), and a wrong split into
     family and given names would misfile people. The local-script name (김민준, 陳怡婷) is the
@@ -504,7 +508,9 @@ async def export_contacts(
 ) -> Export:
     """The contacts the list's filters select, ordered by name."""
     statement = contact_rows(session, filters, for_vcards=format is ExportFormat.vcf)
-    rows = await _count(session, _filtered_contacts(session, filters).with_only_columns(Contact.id))
+    rows = await _count(
+        session, _filtered_contacts(session, filters).with_only_columns(col(Contact.id))
+    )
     _check_fits(format, rows)
     audit = await _audit_export(
         session,

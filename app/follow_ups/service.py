@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import and_, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.auth.models import User
@@ -27,11 +28,11 @@ from app.records import (
 )
 
 SORTABLE = {
-    "due_on": FollowUp.due_on,
-    "status": FollowUp.status,
-    "created_at": FollowUp.created_at,
-    "title": FollowUp.title,
-    "id": FollowUp.id,
+    "due_on": col(FollowUp.due_on),
+    "status": col(FollowUp.status),
+    "created_at": col(FollowUp.created_at),
+    "title": col(FollowUp.title),
+    "id": col(FollowUp.id),
 }
 
 # The records a follow-up can be about: field → (table, noun in error messages).
@@ -45,7 +46,7 @@ LINKS: dict[str, tuple[type[RecordMixin], str]] = {
 
 
 def _is_overdue(today: date) -> Any:
-    return and_(FollowUp.status == FollowUpStatus.open, FollowUp.due_on < today)
+    return and_(col(FollowUp.status) == FollowUpStatus.open, col(FollowUp.due_on) < today)
 
 
 async def list_follow_ups(
@@ -61,15 +62,15 @@ async def list_follow_ups(
         )
     stmt = select(FollowUp)
     if not filters.include_archived:
-        stmt = stmt.where(FollowUp.archived_at.is_(None))
+        stmt = stmt.where(col(FollowUp.archived_at).is_(None))
     if filters.status is not None:
-        stmt = stmt.where(FollowUp.status == filters.status)
+        stmt = stmt.where(col(FollowUp.status) == filters.status)
     if filters.assignee_id is not None:
-        stmt = stmt.where(FollowUp.assignee_id == filters.assignee_id)
+        stmt = stmt.where(col(FollowUp.assignee_id) == filters.assignee_id)
     if due_before is not None:
-        stmt = stmt.where(FollowUp.due_on < due_before)
+        stmt = stmt.where(col(FollowUp.due_on) < due_before)
     if due_after is not None:
-        stmt = stmt.where(FollowUp.due_on > due_after)
+        stmt = stmt.where(col(FollowUp.due_on) > due_after)
     if overdue is not None:
         condition = _is_overdue(today)
         stmt = stmt.where(condition if overdue else not_(condition))
@@ -78,14 +79,14 @@ async def list_follow_ups(
             stmt = stmt.where(getattr(FollowUp, field) == value)
     if filters.q:
         term = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(FollowUp.title.ilike(f"%{term}%", escape="\\"))
+        stmt = stmt.where(col(FollowUp.title).ilike(f"%{term}%", escape="\\"))
     return await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[FollowUp.due_on.asc()],
-        tiebreak=FollowUp.id.asc(),
+        default_order=[col(FollowUp.due_on).asc()],
+        tiebreak=col(FollowUp.id).asc(),
     )
 
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
@@ -28,11 +29,11 @@ from app.records import changed_fields, create_record, get_references, reject_nu
 from app.text import like_pattern, search_text
 
 SORTABLE = {
-    "occurred_on": Interaction.occurred_on,
-    "kind": Interaction.kind,
-    "title": Interaction.title,
-    "created_at": Interaction.created_at,
-    "id": Interaction.id,
+    "occurred_on": col(Interaction.occurred_on),
+    "kind": col(Interaction.kind),
+    "title": col(Interaction.title),
+    "created_at": col(Interaction.created_at),
+    "id": col(Interaction.id),
 }
 
 LINK_FIELDS = ("contact_ids", "city_ids", "organization_ids")
@@ -53,43 +54,43 @@ async def list_interactions(
         )
     stmt = select(Interaction)
     if not filters.include_archived:
-        stmt = stmt.where(Interaction.archived_at.is_(None))
+        stmt = stmt.where(col(Interaction.archived_at).is_(None))
     if filters.city_id is not None:
         stmt = stmt.where(
             exists().where(
-                InteractionCity.interaction_id == Interaction.id,
-                InteractionCity.city_id == filters.city_id,
+                col(InteractionCity.interaction_id) == col(Interaction.id),
+                col(InteractionCity.city_id) == filters.city_id,
             )
         )
     if filters.contact_id is not None:
         stmt = stmt.where(
             exists().where(
-                InteractionContact.interaction_id == Interaction.id,
-                InteractionContact.contact_id == filters.contact_id,
+                col(InteractionContact.interaction_id) == col(Interaction.id),
+                col(InteractionContact.contact_id) == filters.contact_id,
             )
         )
     if filters.organization_id is not None:
         stmt = stmt.where(
             exists().where(
-                InteractionOrganization.interaction_id == Interaction.id,
-                InteractionOrganization.organization_id == filters.organization_id,
+                col(InteractionOrganization.interaction_id) == col(Interaction.id),
+                col(InteractionOrganization.organization_id) == filters.organization_id,
             )
         )
     if filters.kind is not None:
-        stmt = stmt.where(Interaction.kind == filters.kind)
+        stmt = stmt.where(col(Interaction.kind) == filters.kind)
     if occurred_from is not None:
-        stmt = stmt.where(Interaction.occurred_on >= occurred_from)
+        stmt = stmt.where(col(Interaction.occurred_on) >= occurred_from)
     if occurred_to is not None:
-        stmt = stmt.where(Interaction.occurred_on <= occurred_to)
+        stmt = stmt.where(col(Interaction.occurred_on) <= occurred_to)
     if filters.q:
-        stmt = stmt.where(Interaction.search_text.like(like_pattern(filters.q), escape="\\"))
+        stmt = stmt.where(col(Interaction.search_text).like(like_pattern(filters.q), escape="\\"))
     return await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[Interaction.occurred_on.desc()],
-        tiebreak=Interaction.id.desc(),
+        default_order=[col(Interaction.occurred_on).desc()],
+        tiebreak=col(Interaction.id).desc(),
     )
 
 
@@ -127,11 +128,11 @@ async def _resolve_links(
         noun="organization",
         already_linked=current.organization_ids if current else (),
     )
-    via_contacts = [contacts[c].city_id for c in contact_ids if contacts[c].city_id is not None]
+    via_contacts = [city_id for c in contact_ids if (city_id := contacts[c].city_id) is not None]
     return {
         "contact_ids": contact_ids,
         "direct_city_ids": direct_city_ids,
-        "city_ids": list(dict.fromkeys([*direct_city_ids, *via_contacts])),  # type: ignore[list-item]
+        "city_ids": list(dict.fromkeys([*direct_city_ids, *via_contacts])),
         "organization_ids": organization_ids,
     }
 
@@ -141,7 +142,7 @@ async def _write_links(
 ) -> None:
     interaction_id, occurred_on = interaction.id, interaction.occurred_on
     for table in (InteractionContact, InteractionCity, InteractionOrganization):
-        await session.execute(delete(table).where(table.interaction_id == interaction_id))
+        await session.execute(delete(table).where(col(table.interaction_id) == interaction_id))
     direct = set(links["direct_city_ids"])
     rows: list[tuple[Any, list[dict[str, Any]]]] = [
         (
@@ -213,7 +214,9 @@ async def _create_follow_up(
     contacts' cities, which may have been archived since: those are skipped)."""
     live_cities = set(
         await session.scalars(
-            select(City.id).where(City.id.in_(interaction.city_ids), City.archived_at.is_(None))
+            select(col(City.id)).where(
+                col(City.id).in_(interaction.city_ids), col(City.archived_at).is_(None)
+            )
         )
     )
     derived = {
@@ -230,8 +233,9 @@ async def _create_follow_up(
 
 async def _direct_city_ids(session: AsyncSession, interaction_id: int) -> list[int]:
     rows = await session.scalars(
-        select(InteractionCity.city_id).where(
-            InteractionCity.interaction_id == interaction_id, InteractionCity.direct.is_(True)
+        select(col(InteractionCity.city_id)).where(
+            col(InteractionCity.interaction_id) == interaction_id,
+            col(InteractionCity.direct).is_(True),
         )
     )
     return list(rows.all())

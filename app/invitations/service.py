@@ -6,13 +6,22 @@ from typing import Any
 
 from sqlalchemy import Select, and_, insert, literal, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit import service as audit_service
 from app.audit.models import AuditEntry
 from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.contacts.models import Contact
-from app.db import id_values, in_list, json_list_contains, json_object, utcnow
+from app.db import (
+    id_column,
+    id_values,
+    in_list,
+    json_list_contains,
+    json_object,
+    table_of,
+    utcnow,
+)
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
@@ -55,18 +64,18 @@ ALLOWED_MOVES: dict[InvitationStatus, frozenset[InvitationStatus]] = {
 _SENT = frozenset({S.sent, S.accepted, S.declined, S.attended, S.no_show})
 _ANSWERED = frozenset({S.accepted, S.declined, S.attended, S.no_show})
 
-_COLUMNS = tuple(Invitation.__table__.columns.keys())  # type: ignore[attr-defined]
+_COLUMNS = tuple(table_of(Invitation).columns.keys())
 
 SORTABLE = {
-    "send_on": Invitation.send_on,
-    "status": Invitation.status,
-    "full_name": Contact.name_key,
-    "event_id": Invitation.event_id,
-    "contact_id": Invitation.contact_id,
-    "sent_at": Invitation.sent_at,
-    "created_at": Invitation.created_at,
-    "updated_at": Invitation.updated_at,
-    "id": Invitation.id,
+    "send_on": col(Invitation.send_on),
+    "status": col(Invitation.status),
+    "full_name": col(Contact.name_key),
+    "event_id": col(Invitation.event_id),
+    "contact_id": col(Invitation.contact_id),
+    "sent_at": col(Invitation.sent_at),
+    "created_at": col(Invitation.created_at),
+    "updated_at": col(Invitation.updated_at),
+    "id": col(Invitation.id),
 }
 
 
@@ -145,10 +154,10 @@ async def present(session: AsyncSession, invitations: Sequence[Invitation]) -> l
     if not invitations:
         return []
     rows = await session.execute(
-        select(Invitation.id, Event.name, Contact.full_name, Contact.email)
-        .join(Event, Event.id == Invitation.event_id)
-        .join(Contact, Contact.id == Invitation.contact_id)
-        .where(Invitation.id.in_([i.id for i in invitations]))
+        select(col(Invitation.id), col(Event.name), col(Contact.full_name), col(Contact.email))
+        .join(Event, col(Event.id) == col(Invitation.event_id))
+        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
+        .where(col(Invitation.id).in_([i.id for i in invitations]))
     )
     names = {row[0]: row[1:] for row in rows.all()}
     result = []
@@ -173,15 +182,15 @@ def filter_invitations(stmt: Select[Any], filters: EventInvitationFilters) -> Se
     """``stmt`` (invitations joined to their contacts) narrowed to ``filters``: what the list
     of an event's invitations and its export share."""
     if not filters.include_archived:  # an archived contact's invitations are archived with it
-        stmt = stmt.where(Invitation.archived_at.is_(None), Contact.archived_at.is_(None))
+        stmt = stmt.where(col(Invitation.archived_at).is_(None), col(Contact.archived_at).is_(None))
     if filters.status is not None:
-        stmt = stmt.where(Invitation.status == filters.status)
+        stmt = stmt.where(col(Invitation.status) == filters.status)
     if filters.send_on_before is not None:
-        stmt = stmt.where(Invitation.send_on < filters.send_on_before)
+        stmt = stmt.where(col(Invitation.send_on) < filters.send_on_before)
     if filters.send_on_after is not None:
-        stmt = stmt.where(Invitation.send_on > filters.send_on_after)
+        stmt = stmt.where(col(Invitation.send_on) > filters.send_on_after)
     if filters.q:
-        stmt = stmt.where(Contact.search_text.like(like_pattern(filters.q), escape="\\"))
+        stmt = stmt.where(col(Contact.search_text).like(like_pattern(filters.q), escape="\\"))
     return stmt
 
 
@@ -196,21 +205,27 @@ async def list_invitations(
 ) -> tuple[list[dict[str, Any]], int]:
     """Invitations, the soonest to go out first, then by the contact's name. ``q`` matches
     the contact's name (or e-mail address)."""
-    stmt = select(Invitation).join(Contact, Contact.id == Invitation.contact_id)
+    stmt = select(Invitation).join(Contact, col(Contact.id) == col(Invitation.contact_id))
     stmt = filter_invitations(stmt, filters)
     if live_events_only and not filters.include_archived:
-        stmt = stmt.join(Event, Event.id == Invitation.event_id).where(Event.archived_at.is_(None))
+        stmt = stmt.join(Event, col(Event.id) == col(Invitation.event_id)).where(
+            col(Event.archived_at).is_(None)
+        )
     if event_id is not None:
-        stmt = stmt.where(Invitation.event_id == event_id)
+        stmt = stmt.where(col(Invitation.event_id) == event_id)
     if contact_id is not None:
-        stmt = stmt.where(Invitation.contact_id == contact_id)
+        stmt = stmt.where(col(Invitation.contact_id) == contact_id)
     invitations, total = await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[Invitation.send_on.is_(None), Invitation.send_on, Contact.name_key],
-        tiebreak=Invitation.id,
+        default_order=[
+            col(Invitation.send_on).is_(None),
+            col(Invitation.send_on),
+            col(Contact.name_key),
+        ],
+        tiebreak=col(Invitation.id),
     )
     return await present(session, invitations), total
 
@@ -221,13 +236,13 @@ async def list_invitations(
 async def _check_not_invited(
     session: AsyncSession, event_id: int, contact_id: int, *, exclude_id: int | None = None
 ) -> None:
-    stmt = select(Invitation.id).where(
-        Invitation.event_id == event_id,
-        Invitation.contact_id == contact_id,
-        Invitation.archived_at.is_(None),
+    stmt = select(col(Invitation.id)).where(
+        col(Invitation.event_id) == event_id,
+        col(Invitation.contact_id) == contact_id,
+        col(Invitation.archived_at).is_(None),
     )
     if exclude_id is not None:
-        stmt = stmt.where(Invitation.id != exclude_id)
+        stmt = stmt.where(col(Invitation.id) != exclude_id)
     existing = await session.scalar(stmt.limit(1))
     if existing is not None:
         raise conflict_with(
@@ -309,10 +324,10 @@ async def cancel_planned(session: AsyncSession, contact_ids: Sequence[int], *, a
         return 0
     ids = list(
         await session.scalars(
-            select(Invitation.id).where(
-                Invitation.contact_id.in_(contact_ids),
-                Invitation.status == InvitationStatus.planned,
-                Invitation.archived_at.is_(None),
+            select(id_column(Invitation)).where(
+                col(Invitation.contact_id).in_(contact_ids),
+                col(Invitation.status) == InvitationStatus.planned,
+                col(Invitation.archived_at).is_(None),
             )
         )
     )
@@ -321,9 +336,11 @@ async def cancel_planned(session: AsyncSession, contact_ids: Sequence[int], *, a
     now = utcnow()
     await session.execute(
         update(Invitation)
-        .where(Invitation.id.in_(ids))
+        .where(col(Invitation.id).in_(ids))
         .values(
-            status=InvitationStatus.cancelled.value, updated_at=now, version=Invitation.version + 1
+            status=InvitationStatus.cancelled.value,
+            updated_at=now,
+            version=col(Invitation.version) + 1,
         )
         .execution_options(synchronize_session=False)
     )
@@ -367,14 +384,14 @@ async def _bulk_criteria(
     """The WHERE clauses for the contacts a bulk invitation names (all must hold)."""
     where: list[Any] = []
     if data.contact_ids is not None:  # each must exist: see _check_contact_ids
-        where.append(in_list(session, Contact.id, data.contact_ids))
+        where.append(in_list(session, col(Contact.id), data.contact_ids))
     if data.partnership_kinds is not None:
-        partner_cities = select(Partnership.city_id).where(
-            Partnership.kind.in_(data.partnership_kinds),
-            Partnership.status == PartnershipStatus.active,
-            Partnership.archived_at.is_(None),
+        partner_cities = select(col(Partnership.city_id)).where(
+            col(Partnership.kind).in_(data.partnership_kinds),
+            col(Partnership.status) == PartnershipStatus.active,
+            col(Partnership.archived_at).is_(None),
         )
-        where.append(Contact.city_id.in_(partner_cities))
+        where.append(col(Contact.city_id).in_(partner_cities))
     if data.organization_id is not None:
         await get_reference(
             session,
@@ -383,26 +400,30 @@ async def _bulk_criteria(
             field="organization_id",
             noun="organization",
         )
-        member_cities = select(OrganizationMember.city_id).where(
-            OrganizationMember.organization_id == data.organization_id
+        member_cities = select(col(OrganizationMember.city_id)).where(
+            col(OrganizationMember.organization_id) == data.organization_id
         )
         where.append(
             or_(
-                Contact.organization_id == data.organization_id,
-                Contact.city_id.in_(member_cities),
+                col(Contact.organization_id) == data.organization_id,
+                col(Contact.city_id).in_(member_cities),
             )
         )
     if data.tags is not None:
-        where.append(or_(*(json_list_contains(session, Contact.tags, tag) for tag in data.tags)))
+        where.append(
+            or_(*(json_list_contains(session, col(Contact.tags), tag) for tag in data.tags))
+        )
     if data.country_codes is not None:
         where.append(
-            Contact.city_id.in_(select(City.id).where(City.country_code.in_(data.country_codes)))
+            col(Contact.city_id).in_(
+                select(col(City.id)).where(col(City.country_code).in_(data.country_codes))
+            )
         )
     if data.dormant_only:
         dormant = await reports_service.dormant_city_ids(
             session, as_of=today, inactive_days=dormant_after_days
         )
-        where.append(Contact.city_id.in_(dormant))
+        where.append(col(Contact.city_id).in_(dormant))
     return where
 
 
@@ -415,7 +436,7 @@ async def _check_contact_ids(
     if not rest:
         return
     ids = id_values(session, rest)
-    exists = select(Contact.id).where(Contact.id == ids.c.value).exists()
+    exists = select(col(Contact.id)).where(col(Contact.id) == ids.c.value).exists()
     unknown = set(await session.scalars(select(ids.c.value).where(~exists)))
     if unknown:
         missing = [i for i in rest if i in unknown]
@@ -441,15 +462,15 @@ def _skip_reason(
 def _invitable(event_id: int) -> list[Any]:
     """``_skip_reason`` is None, in SQL: live, active, with an e-mail address, not invited."""
     return [
-        Contact.archived_at.is_(None),
-        Contact.is_active.is_(True),
-        Contact.email.is_not(None),
-        Contact.email != "",
-        ~select(Invitation.id)
+        col(Contact.archived_at).is_(None),
+        col(Contact.is_active).is_(True),
+        col(Contact.email).is_not(None),
+        col(Contact.email) != "",
+        ~select(col(Invitation.id))
         .where(
-            Invitation.contact_id == Contact.id,
-            Invitation.event_id == event_id,
-            Invitation.archived_at.is_(None),
+            col(Invitation.contact_id) == col(Contact.id),
+            col(Invitation.event_id) == event_id,
+            col(Invitation.archived_at).is_(None),
         )
         .exists(),
     ]
@@ -473,23 +494,23 @@ async def bulk_invite(
     where = await _bulk_criteria(session, data, dormant_after_days=dormant_after_days, today=today)
     rows = await session.execute(
         select(
-            Contact.id,
-            Contact.full_name,
-            Contact.email,
-            Contact.is_active,
-            Contact.archived_at,
-            Invitation.id,
+            col(Contact.id),
+            col(Contact.full_name),
+            col(Contact.email),
+            col(Contact.is_active),
+            col(Contact.archived_at),
+            col(Invitation.id),
         )
         .outerjoin(
             Invitation,
             and_(
-                Invitation.contact_id == Contact.id,
-                Invitation.event_id == event.id,
-                Invitation.archived_at.is_(None),
+                col(Invitation.contact_id) == col(Contact.id),
+                col(Invitation.event_id) == event.id,
+                col(Invitation.archived_at).is_(None),
             ),
         )
         .where(*where)
-        .order_by(Contact.name_key, Contact.id)
+        .order_by(col(Contact.name_key), col(Contact.id))
     )
     to_invite: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
@@ -533,10 +554,10 @@ async def _insert_planned(
     new invitation ids by contact. The INSERT checks the skip rules again, so a contact
     archived (or invited) since the report was read is never invited: then nothing is."""
     now = utcnow()
-    table = Invitation.__table__  # type: ignore[attr-defined]
+    table = table_of(Invitation)
     columns = {
         "event_id": literal(event_id, table.c.event_id.type),
-        "contact_id": Contact.id,
+        "contact_id": col(Contact.id),
         "status": literal(InvitationStatus.planned.value, table.c.status.type),
         "send_on": literal(send_on, table.c.send_on.type),
         "version": literal(1, table.c.version.type),
@@ -548,10 +569,10 @@ async def _insert_planned(
         .from_select(
             list(columns),
             select(*columns.values()).where(
-                in_list(session, Contact.id, contact_ids), *_invitable(event_id)
+                in_list(session, col(Contact.id), contact_ids), *_invitable(event_id)
             ),
         )
-        .returning(Invitation.id, Invitation.contact_id)
+        .returning(id_column(Invitation), col(Invitation.contact_id))
     )
     new_ids = {contact_id: invitation_id for invitation_id, contact_id in inserted.all()}
     if len(new_ids) != len(contact_ids):
@@ -567,7 +588,7 @@ async def _insert_planned(
             for field in ("event_id", "contact_id", "status", "send_on")
         ),
     )
-    audit = AuditEntry.__table__  # type: ignore[attr-defined]
+    audit = table_of(AuditEntry)
     await session.execute(
         insert(AuditEntry).from_select(
             ["occurred_at", "actor", "action", "entity", "entity_id", "changes"],
@@ -596,16 +617,16 @@ async def mark_sent(
     else:
         ids = list(
             await session.scalars(
-                select(Invitation.id)
-                .join(Contact, Contact.id == Invitation.contact_id)
+                select(col(Invitation.id))
+                .join(Contact, col(Contact.id) == col(Invitation.contact_id))
                 .where(
-                    Contact.archived_at.is_(None),
-                    Invitation.event_id == event.id,
-                    Invitation.status == InvitationStatus.planned,
-                    Invitation.archived_at.is_(None),
-                    Invitation.send_on <= data.due_by,
+                    col(Contact.archived_at).is_(None),
+                    col(Invitation.event_id) == event.id,
+                    col(Invitation.status) == InvitationStatus.planned,
+                    col(Invitation.archived_at).is_(None),
+                    col(Invitation.send_on) <= data.due_by,
                 )
-                .order_by(Invitation.id)
+                .order_by(col(Invitation.id))
             )
         )
     now = utcnow()
@@ -614,19 +635,19 @@ async def mark_sent(
         result = await session.execute(
             update(Invitation)
             .where(
-                Invitation.id.in_(ids),
-                Invitation.status == InvitationStatus.planned,
-                Invitation.archived_at.is_(None),
+                col(Invitation.id).in_(ids),
+                col(Invitation.status) == InvitationStatus.planned,
+                col(Invitation.archived_at).is_(None),
             )
             .values(
                 status=InvitationStatus.sent.value,
                 sent_at=sent_at,
                 updated_at=now,
-                version=Invitation.version + 1,
+                version=col(Invitation.version) + 1,
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != len(ids):  # type: ignore[attr-defined]
+        if result.rowcount != len(ids):  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
             # Someone changed one of them between our check and the update: undo it all.
             raise Conflict("Some of the invitations changed meanwhile; reload them and try again")
         changes = audit_service.diff(
@@ -646,17 +667,17 @@ async def mark_sent(
 async def _check_can_be_sent(session: AsyncSession, event_id: int, ids: list[int]) -> None:
     rows = await session.execute(
         select(
-            Invitation.id,
-            Invitation.event_id,
-            Invitation.status,
-            Invitation.archived_at,
-            Contact.archived_at,
+            col(Invitation.id),
+            col(Invitation.event_id),
+            col(Invitation.status),
+            col(Invitation.archived_at),
+            col(Contact.archived_at),
         )
-        .join(Contact, Contact.id == Invitation.contact_id)
-        .where(Invitation.id.in_(ids))
+        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
+        .where(col(Invitation.id).in_(ids))
     )
     found = {row[0]: row[1:] for row in rows.all()}
-    offending = []
+    offending: list[dict[str, Any]] = []
     for invitation_id in ids:
         row = found.get(invitation_id)
         if row is None or row[0] != event_id:

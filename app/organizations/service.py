@@ -2,6 +2,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit import service as audit_service
 from app.audit.schemas import AuditAction, AuditEntity
@@ -26,12 +27,12 @@ from app.records import (
 from app.text import fold, like_pattern, search_text
 
 SORTABLE = {
-    "name": Organization.name_key,
-    "acronym": Organization.acronym,
-    "kind": Organization.kind,
-    "member_since": Organization.member_since,
-    "created_at": Organization.created_at,
-    "id": Organization.id,
+    "name": col(Organization.name_key),
+    "acronym": col(Organization.acronym),
+    "kind": col(Organization.kind),
+    "member_since": col(Organization.member_since),
+    "created_at": col(Organization.created_at),
+    "id": col(Organization.id),
 }
 
 
@@ -51,22 +52,22 @@ async def list_organizations(
 ) -> tuple[list[Organization], int]:
     stmt = select(Organization)
     if not filters.include_archived:
-        stmt = stmt.where(Organization.archived_at.is_(None))
+        stmt = stmt.where(col(Organization.archived_at).is_(None))
     if filters.kind is not None:
-        stmt = stmt.where(Organization.kind == filters.kind)
+        stmt = stmt.where(col(Organization.kind) == filters.kind)
     if filters.home_membership is not None:
-        stmt = stmt.where(Organization.home_membership == filters.home_membership)
+        stmt = stmt.where(col(Organization.home_membership) == filters.home_membership)
     if filters.q:
         stmt = stmt.where(
-            Organization.search_text.like(like_pattern(filters.q, pairs=True), escape="\\")
+            col(Organization.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")
         )
     return await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[Organization.name_key],
-        tiebreak=Organization.id,
+        default_order=[col(Organization.name_key)],
+        tiebreak=col(Organization.id),
     )
 
 
@@ -76,14 +77,16 @@ async def _check_not_duplicate(
     """No two live organizations share a name or an acronym (folded: case, accents and
     Chinese script do not count)."""
     key, acronym_key = fold(name), fold(acronym)
-    candidates = [Organization.name_key == key[:200]]
+    candidates = [col(Organization.name_key) == key[:200]]
     if acronym_key:
         # The index narrows it down; the exact comparison is below.
-        candidates.append(Organization.search_text.like(like_pattern(acronym_key), escape="\\"))
-    stmt = select(Organization).where(Organization.archived_at.is_(None), or_(*candidates))
+        candidates.append(
+            col(Organization.search_text).like(like_pattern(acronym_key), escape="\\")
+        )
+    stmt = select(Organization).where(col(Organization.archived_at).is_(None), or_(*candidates))
     if exclude_id is not None:
-        stmt = stmt.where(Organization.id != exclude_id)
-    for other in await session.scalars(stmt.order_by(Organization.id)):
+        stmt = stmt.where(col(Organization.id) != exclude_id)
+    for other in await session.scalars(stmt.order_by(col(Organization.id))):
         assert other.id is not None
         if other.name_key == key[:200]:
             what = f"the name {other.name}"
@@ -148,10 +151,10 @@ async def update_organization(
 
 async def list_members(session: AsyncSession, organization: Organization) -> list[dict[str, Any]]:
     rows = await session.execute(
-        select(OrganizationMember, City.name, City.country_code)
-        .join(City, City.id == OrganizationMember.city_id)
-        .where(OrganizationMember.organization_id == organization.id)
-        .order_by(City.name_key, City.id)
+        select(OrganizationMember, col(City.name), col(City.country_code))
+        .join(City, col(City.id) == col(OrganizationMember.city_id))
+        .where(col(OrganizationMember.organization_id) == organization.id)
+        .order_by(col(City.name_key), col(City.id))
     )
     return [
         {
@@ -167,9 +170,9 @@ async def list_members(session: AsyncSession, organization: Organization) -> lis
 
 async def _member_ids(session: AsyncSession, organization_id: int) -> list[int]:
     rows = await session.scalars(
-        select(OrganizationMember.city_id)
-        .where(OrganizationMember.organization_id == organization_id)
-        .order_by(OrganizationMember.city_id)
+        select(col(OrganizationMember.city_id))
+        .where(col(OrganizationMember.organization_id) == organization_id)
+        .order_by(col(OrganizationMember.city_id))
     )
     return list(rows.all())
 

@@ -1,5 +1,6 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
@@ -18,12 +19,12 @@ from app.records import (
 from app.text import fold, like_pattern
 
 SORTABLE = {
-    "signed_on": Partnership.signed_on,
-    "kind": Partnership.kind,
-    "status": Partnership.status,
-    "city_id": Partnership.city_id,
-    "created_at": Partnership.created_at,
-    "id": Partnership.id,
+    "signed_on": col(Partnership.signed_on),
+    "kind": col(Partnership.kind),
+    "status": col(Partnership.status),
+    "city_id": col(Partnership.city_id),
+    "created_at": col(Partnership.created_at),
+    "id": col(Partnership.id),
 }
 
 
@@ -32,24 +33,24 @@ async def list_partnerships(
 ) -> tuple[list[Partnership], int]:
     stmt = select(Partnership)
     if not filters.include_archived:
-        stmt = stmt.where(Partnership.archived_at.is_(None))
+        stmt = stmt.where(col(Partnership.archived_at).is_(None))
     if filters.city_id is not None:
-        stmt = stmt.where(Partnership.city_id == filters.city_id)
+        stmt = stmt.where(col(Partnership.city_id) == filters.city_id)
     if filters.kind is not None:
-        stmt = stmt.where(Partnership.kind == filters.kind)
+        stmt = stmt.where(col(Partnership.kind) == filters.kind)
     if filters.status is not None:
-        stmt = stmt.where(Partnership.status == filters.status)
+        stmt = stmt.where(col(Partnership.status) == filters.status)
     if filters.q:
-        stmt = stmt.join(City, City.id == Partnership.city_id).where(
-            City.search_text.like(like_pattern(filters.q, pairs=True), escape="\\")
+        stmt = stmt.join(City, col(City.id) == col(Partnership.city_id)).where(
+            col(City.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")
         )
     return await paginate(
         session,
         stmt,
         page,
         sortable=SORTABLE,
-        default_order=[Partnership.signed_on.desc()],
-        tiebreak=Partnership.id,
+        default_order=[col(Partnership.signed_on).desc()],
+        tiebreak=col(Partnership.id),
     )
 
 
@@ -72,15 +73,15 @@ async def _check_one_active(
     """A city has at most one live, active partnership of each kind."""
     if status != PartnershipStatus.active:
         return
-    stmt = select(Partnership.id).where(
-        Partnership.city_id == city_id,
-        Partnership.kind == kind,
-        Partnership.status == PartnershipStatus.active,
-        Partnership.archived_at.is_(None),
+    stmt = select(col(Partnership.id)).where(
+        col(Partnership.city_id) == city_id,
+        col(Partnership.kind) == kind,
+        col(Partnership.status) == PartnershipStatus.active,
+        col(Partnership.archived_at).is_(None),
     )
     if exclude_id is not None:
-        stmt = stmt.where(Partnership.id != exclude_id)
-    existing = await session.scalar(stmt.order_by(Partnership.id).limit(1))
+        stmt = stmt.where(col(Partnership.id) != exclude_id)
+    existing = await session.scalar(stmt.order_by(col(Partnership.id)).limit(1))
     if existing is not None:
         raise conflict_with(
             "partnership",

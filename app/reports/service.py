@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.cities.models import City
 from app.contacts.models import Contact
@@ -45,31 +46,31 @@ def _is_active_partnership(as_of: date, kinds: Collection[PartnershipKind] = ())
     """Live, active, and already signed on ``as_of`` (a partnership signed later was not one
     yet; one without a signing date counts)."""
     conditions = [
-        Partnership.status == PartnershipStatus.active,
-        Partnership.archived_at.is_(None),
-        or_(Partnership.signed_on.is_(None), Partnership.signed_on <= as_of),
+        col(Partnership.status) == PartnershipStatus.active,
+        col(Partnership.archived_at).is_(None),
+        or_(col(Partnership.signed_on).is_(None), col(Partnership.signed_on) <= as_of),
     ]
     if kinds:
-        conditions.append(Partnership.kind.in_(list(kinds)))
+        conditions.append(col(Partnership.kind).in_(list(kinds)))
     return conditions
 
 
 def _active_partner_city_ids(as_of: date, kinds: Collection[PartnershipKind]) -> Any:
-    return select(Partnership.city_id).where(*_is_active_partnership(as_of, kinds))
+    return select(col(Partnership.city_id)).where(*_is_active_partnership(as_of, kinds))
 
 
 def _last_interaction_on(as_of: date) -> Any:
     """The city's latest live interaction on or before ``as_of``: one backwards probe of the
     (city_id, occurred_on) index per partner city, instead of a GROUP BY over all of them."""
     return (
-        select(InteractionCity.occurred_on)
-        .join(Interaction, Interaction.id == InteractionCity.interaction_id)
+        select(col(InteractionCity.occurred_on))
+        .join(Interaction, col(Interaction.id) == col(InteractionCity.interaction_id))
         .where(
-            InteractionCity.city_id == City.id,
-            InteractionCity.occurred_on <= as_of,
-            Interaction.archived_at.is_(None),
+            col(InteractionCity.city_id) == col(City.id),
+            col(InteractionCity.occurred_on) <= as_of,
+            col(Interaction.archived_at).is_(None),
         )
-        .order_by(InteractionCity.occurred_on.desc())
+        .order_by(col(InteractionCity.occurred_on).desc())
         .limit(1)
         .correlate(City)
         .scalar_subquery()
@@ -80,8 +81,8 @@ def _active_contacts() -> Any:
     # Counted over the city's live contacts (the partial city index), testing is_active per
     # row: filtering on is_active lets SQLite walk the boolean index over every active contact.
     return (
-        select(func.coalesce(func.sum(case((Contact.is_active.is_(True), 1), else_=0)), 0))
-        .where(Contact.city_id == City.id, Contact.archived_at.is_(None))
+        select(func.coalesce(func.sum(case((col(Contact.is_active).is_(True), 1), else_=0)), 0))
+        .where(col(Contact.city_id) == col(City.id), col(Contact.archived_at).is_(None))
         .correlate(City)
         .scalar_subquery()
     )
@@ -90,17 +91,20 @@ def _active_contacts() -> Any:
 def _open_follow_ups() -> Any:
     """Open follow-ups about the city itself or about one of its live contacts."""
     contacts_of_city = (
-        select(Contact.id)
-        .where(Contact.city_id == City.id, Contact.archived_at.is_(None))
+        select(col(Contact.id))
+        .where(col(Contact.city_id) == col(City.id), col(Contact.archived_at).is_(None))
         .correlate(City)
     )
     return (
         select(func.count())
         .select_from(FollowUp)
         .where(
-            FollowUp.status == FollowUpStatus.open,
-            FollowUp.archived_at.is_(None),
-            or_(FollowUp.city_id == City.id, FollowUp.contact_id.in_(contacts_of_city)),
+            col(FollowUp.status) == FollowUpStatus.open,
+            col(FollowUp.archived_at).is_(None),
+            or_(
+                col(FollowUp.city_id) == col(City.id),
+                col(FollowUp.contact_id).in_(contacts_of_city),
+            ),
         )
         .correlate(City)
         .scalar_subquery()
@@ -119,20 +123,28 @@ async def dormant_partners(
     cutoff = _days_before(as_of, inactive_days)
     partners = (
         select(
-            City.id.label("city_id"),
+            col(City.id).label("city_id"),
             _last_interaction_on(as_of).label("last_on"),
             _active_contacts().label("active_contacts"),
             _open_follow_ups().label("open_follow_ups"),
         )
-        .where(City.archived_at.is_(None), City.id.in_(_active_partner_city_ids(as_of, kinds)))
+        .where(
+            col(City.archived_at).is_(None),
+            col(City.id).in_(_active_partner_city_ids(as_of, kinds)),
+        )
         .subquery()
     )
     rows = (
         await session.execute(
             select(City, partners.c.last_on, partners.c.active_contacts, partners.c.open_follow_ups)
-            .join(partners, partners.c.city_id == City.id)
+            .join(partners, partners.c.city_id == col(City.id))
             .where(or_(partners.c.last_on.is_(None), partners.c.last_on < cutoff))
-            .order_by(partners.c.last_on.is_not(None), partners.c.last_on, City.name_key, City.id)
+            .order_by(
+                partners.c.last_on.is_not(None),
+                partners.c.last_on,
+                col(City.name_key),
+                col(City.id),
+            )
         )
     ).all()
     partnerships = await _active_partnerships_of(session, [row[0].id for row in rows], as_of, kinds)
@@ -160,9 +172,11 @@ async def _active_partnerships_of(
         return by_city
     stmt = (
         select(Partnership)
-        .where(Partnership.city_id.in_(city_ids), *_is_active_partnership(as_of, kinds))
+        .where(col(Partnership.city_id).in_(city_ids), *_is_active_partnership(as_of, kinds))
         # Undated last on both databases (PostgreSQL and SQLite disagree on where NULLs sort).
-        .order_by(Partnership.signed_on.is_(None), Partnership.signed_on, Partnership.id)
+        .order_by(
+            col(Partnership.signed_on).is_(None), col(Partnership.signed_on), col(Partnership.id)
+        )
     )
     for partnership in await session.scalars(stmt):
         by_city[partnership.city_id].append(partnership)
@@ -254,17 +268,17 @@ async def anniversaries(
     rows = (
         await session.execute(
             select(Partnership, City)
-            .join(City, City.id == Partnership.city_id)
+            .join(City, col(City.id) == col(Partnership.city_id))
             .where(
-                Partnership.status == PartnershipStatus.active,
-                Partnership.archived_at.is_(None),
-                City.archived_at.is_(None),
-                Partnership.signed_on.is_not(None),
-                Partnership.signed_on < last,
+                col(Partnership.status) == PartnershipStatus.active,
+                col(Partnership.archived_at).is_(None),
+                col(City.archived_at).is_(None),
+                col(Partnership.signed_on).is_not(None),
+                col(Partnership.signed_on) < last,
             )
         )
     ).all()
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "city": city,
             "partnership": partnership,
@@ -273,6 +287,7 @@ async def anniversaries(
             "milestone": years % 5 == 0,
         }
         for partnership, city in rows
+        if partnership.signed_on is not None  # (the query asks for these only)
         for day, years in _anniversaries_between(partnership.signed_on, as_of, last)
     ]
     items.sort(key=lambda i: (i["anniversary_on"], i["city"].name_key, i["partnership"].id))
@@ -319,16 +334,19 @@ def _by_kind(kinds: type[PartnershipKind] | type[InteractionKind], rows: Any) ->
 
 async def _partnerships_by_kind(session: AsyncSession, *conditions: Any) -> dict[str, int]:
     rows = await session.execute(
-        select(Partnership.kind, func.count())
-        .join(City, City.id == Partnership.city_id)
-        .where(City.archived_at.is_(None), Partnership.archived_at.is_(None), *conditions)
-        .group_by(Partnership.kind)
+        select(col(Partnership.kind), func.count())
+        .join(City, col(City.id) == col(Partnership.city_id))
+        .where(col(City.archived_at).is_(None), col(Partnership.archived_at).is_(None), *conditions)
+        .group_by(col(Partnership.kind))
     )
     return _by_kind(PartnershipKind, rows)
 
 
 def _live_interactions_in(start: date, end: date) -> list[Any]:
-    return [Interaction.archived_at.is_(None), Interaction.occurred_on.between(start, end)]
+    return [
+        col(Interaction.archived_at).is_(None),
+        col(Interaction.occurred_on).between(start, end),
+    ]
 
 
 async def _engaged_cities(
@@ -336,15 +354,15 @@ async def _engaged_cities(
 ) -> tuple[int, int, list[dict[str, Any]]]:
     """How many cities and countries the period's interactions reached, and the top five."""
     links = (
-        select(City.id, City.name, City.name_key, City.country_code)
+        select(col(City.id), col(City.name), col(City.name_key), col(City.country_code))
         .select_from(InteractionCity)
-        .join(Interaction, Interaction.id == InteractionCity.interaction_id)
-        .join(City, City.id == InteractionCity.city_id)
+        .join(Interaction, col(Interaction.id) == col(InteractionCity.interaction_id))
+        .join(City, col(City.id) == col(InteractionCity.city_id))
         .where(
-            InteractionCity.occurred_on.between(start, end),
-            Interaction.archived_at.is_(None),
-            City.archived_at.is_(None),
-            City.name_key != fold(home_city)[:200],
+            col(InteractionCity.occurred_on).between(start, end),
+            col(Interaction.archived_at).is_(None),
+            col(City.archived_at).is_(None),
+            col(City.name_key) != fold(home_city)[:200],
         )
         .subquery()
     )
@@ -369,12 +387,12 @@ async def _engaged_cities(
 async def _events_hosted(session: AsyncSession, start: date, end: date) -> dict[str, Any]:
     """Events the home city hosts (no host organization) starting in the period, and how their
     live invitations went: one query over the events outer-joined to their invitations."""
-    said_yes = Invitation.status.in_(
+    said_yes = col(Invitation.status).in_(
         [InvitationStatus.accepted, InvitationStatus.attended, InvitationStatus.no_show]
     )
     went_out = or_(
-        Invitation.sent_at.is_not(None),
-        Invitation.status.in_(
+        col(Invitation.sent_at).is_not(None),
+        col(Invitation.status).in_(
             [
                 InvitationStatus.sent,
                 InvitationStatus.accepted,
@@ -387,21 +405,21 @@ async def _events_hosted(session: AsyncSession, start: date, end: date) -> dict[
     count, sent, accepted, declined, attended = (
         await session.execute(
             select(
-                func.count(distinct(Event.id)),
+                func.count(distinct(col(Event.id))),
                 _tally(went_out),
                 _tally(said_yes),
-                _tally(Invitation.status == InvitationStatus.declined),
-                _tally(Invitation.status == InvitationStatus.attended),
+                _tally(col(Invitation.status) == InvitationStatus.declined),
+                _tally(col(Invitation.status) == InvitationStatus.attended),
             )
             .select_from(Event)
             .outerjoin(
                 Invitation,
-                (Invitation.event_id == Event.id) & Invitation.archived_at.is_(None),
+                (col(Invitation.event_id) == col(Event.id)) & col(Invitation.archived_at).is_(None),
             )
             .where(
-                Event.archived_at.is_(None),
-                Event.host_organization_id.is_(None),
-                Event.starts_on.between(start, end),
+                col(Event.archived_at).is_(None),
+                col(Event.host_organization_id).is_(None),
+                col(Event.starts_on).between(start, end),
             )
         )
     ).one()
@@ -432,9 +450,9 @@ async def engagement(
     interactions_by_kind = _by_kind(
         InteractionKind,
         await session.execute(
-            select(Interaction.kind, func.count())
+            select(col(Interaction.kind), func.count())
             .where(*_live_interactions_in(start, end))
-            .group_by(Interaction.kind)
+            .group_by(col(Interaction.kind))
         ),
     )
     organization_meetings = await session.scalar(
@@ -442,14 +460,17 @@ async def engagement(
         .select_from(Interaction)
         .where(
             *_live_interactions_in(start, end),
-            Interaction.kind.in_([InteractionKind.meeting, InteractionKind.conference]),
+            col(Interaction.kind).in_([InteractionKind.meeting, InteractionKind.conference]),
             exists(
                 select(1)
                 .select_from(InteractionOrganization)
-                .join(Organization, Organization.id == InteractionOrganization.organization_id)
+                .join(
+                    Organization,
+                    col(Organization.id) == col(InteractionOrganization.organization_id),
+                )
                 .where(
-                    InteractionOrganization.interaction_id == Interaction.id,
-                    Organization.archived_at.is_(None),
+                    col(InteractionOrganization.interaction_id) == col(Interaction.id),
+                    col(Organization.archived_at).is_(None),
                 )
             ),
         )
@@ -464,7 +485,7 @@ async def engagement(
                     session, *_is_active_partnership(at_end)
                 ),
                 "signed_in_period_by_kind": await _partnerships_by_kind(
-                    session, Partnership.signed_on.between(start, end)
+                    session, col(Partnership.signed_on).between(start, end)
                 ),
             },
             "interactions_by_kind": interactions_by_kind,

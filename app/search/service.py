@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import case, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.cities.models import City
 from app.contacts.models import Contact
@@ -45,9 +46,9 @@ async def search(session: AsyncSession, q: str, *, limit: int) -> list[SearchHit
     if not term:
         return []
     hits = union_all(
-        _matches("city", City, City.name, term),
-        _matches("organization", Organization, Organization.name, term),
-        _matches("contact", Contact, Contact.full_name, term),
+        _matches("city", City, col(City.name), term),
+        _matches("organization", Organization, col(Organization.name), term),
+        _matches("contact", Contact, col(Contact.full_name), term),
     ).subquery()
     statement = (
         select(hits.c.type, hits.c.id, hits.c.label)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import RecordMixin
 from app.follow_ups.models import FollowUp
@@ -37,7 +38,7 @@ def _interactions_of(link: Any, column: Any, record_id: int) -> Source:
     # Leaving out archived interactions through the (small) set of archived ids keeps this a
     # backward scan of the (record, occurred_on, interaction_id) index, however long the
     # history: no join to the interaction table per link.
-    archived = select(Interaction.id).where(Interaction.archived_at.is_not(None))
+    archived = select(col(Interaction.id)).where(col(Interaction.archived_at).is_not(None))
     return Source(
         "interaction",
         link.occurred_on,
@@ -49,12 +50,12 @@ def _interactions_of(link: Any, column: Any, record_id: int) -> Source:
 def _signings_of(city_id: int) -> Source:
     return Source(
         "partnership",
-        Partnership.signed_on,
-        Partnership.id,
+        col(Partnership.signed_on),
+        col(Partnership.id),
         (
-            Partnership.city_id == city_id,
-            Partnership.signed_on.is_not(None),
-            Partnership.archived_at.is_(None),
+            col(Partnership.city_id) == city_id,
+            col(Partnership.signed_on).is_not(None),
+            col(Partnership.archived_at).is_(None),
         ),
     )
 
@@ -62,9 +63,9 @@ def _signings_of(city_id: int) -> Source:
 def _follow_ups_of(column: Any, record_id: int) -> Source:
     return Source(
         "follow_up",
-        FollowUp.due_on,
-        FollowUp.id,
-        (column == record_id, FollowUp.archived_at.is_(None)),
+        col(FollowUp.due_on),
+        col(FollowUp.id),
+        (column == record_id, col(FollowUp.archived_at).is_(None)),
     )
 
 
@@ -108,11 +109,11 @@ async def _page(
     rows.sort(key=lambda row: (-row[0].toordinal(), row[1], -row[2]))
     rows = rows[params.offset : params.offset + params.limit]
     # One query per entry type on the page, for the records behind its rows.
-    records: dict[tuple[str, int], Any] = {}
+    records: dict[tuple[str, int | None], Any] = {}
     for entry_type, (model, _) in ENTRY_TYPES.items():
         ids = [record_id for _, row_type, record_id in rows if row_type == entry_type]
         if ids:
-            for record in await session.scalars(select(model).where(model.id.in_(ids))):
+            for record in await session.scalars(select(model).where(col(model.id).in_(ids))):
                 records[entry_type, record.id] = record
     return [
         ENTRY_TYPES[row_type][1].model_validate(
@@ -126,9 +127,9 @@ async def city_timeline(
     session: AsyncSession, city_id: int, params: PageQuery
 ) -> tuple[list[Any], int]:
     sources = [
-        _interactions_of(InteractionCity, InteractionCity.city_id, city_id),
+        _interactions_of(InteractionCity, col(InteractionCity.city_id), city_id),
         _signings_of(city_id),
-        _follow_ups_of(FollowUp.city_id, city_id),
+        _follow_ups_of(col(FollowUp.city_id), city_id),
     ]
     return await _page(session, sources, params)
 
@@ -137,7 +138,7 @@ async def contact_timeline(
     session: AsyncSession, contact_id: int, params: PageQuery
 ) -> tuple[list[Any], int]:
     sources = [
-        _interactions_of(InteractionContact, InteractionContact.contact_id, contact_id),
-        _follow_ups_of(FollowUp.contact_id, contact_id),
+        _interactions_of(InteractionContact, col(InteractionContact.contact_id), contact_id),
+        _follow_ups_of(col(FollowUp.contact_id), contact_id),
     ]
     return await _page(session, sources, params)

@@ -8,7 +8,7 @@ Create Date: 2026-11-27 08:15:25.172694
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "b4769e87c11a"

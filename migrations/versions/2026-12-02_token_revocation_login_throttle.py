@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "6c2e9d1f4a70"
