@@ -62,6 +62,7 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"CRM_TIME_ZONE={value!r} is not a time zone; use an IANA name like Asia/Taipei"
             ) from exc
+        return value
 
     # Web origins whose pages may call the API from a browser (CORS), comma-separated,
     # e.g. "https://desk.example.org"; none by default.
