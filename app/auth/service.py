@@ -25,7 +25,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from app.pagination import ListQuery, paginate
-from app.records import changed_fields, conflict_with, create_record, reject_null, update_record
+from app.records import changed_fields, conflict_with, create_record, update_record
 
 ALGORITHM = "HS256"
 password_hash = PasswordHash.recommended()
@@ -228,7 +228,6 @@ async def create_user(session: AsyncSession, data: UserCreate, *, actor: str) ->
 async def update_user(session: AsyncSession, user: User, data: UserUpdate, *, actor: str) -> User:
     """A new password or deactivation also ends the user's tokens."""
     values = changed_fields(data)
-    reject_null(values, "role", "is_active", "password")
     before, after = {}, {}
     revoke = values.get("is_active") is False and user.is_active
     if "password" in values:
