@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StrictBool,
     StringConstraints,
     ValidationError,
@@ -23,15 +24,45 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from app.errors import InvalidInput
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+class DocumentedPattern:
+    """A pattern the document states for a text whose rule pydantic checks its own way."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.pattern
+        return json_schema
+
+
+# The white space pydantic strips (Unicode White_Space, as Rust's str::trim sees it).
+_WHITE_SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A text that must say something: more than white space (which is stripped), and no NUL.
+SOME_TEXT = DocumentedPattern(rf"^[^\x00]*[^\x00{_WHITE_SPACE}][^\x00]*$")
+
+
+# Text that may not be empty once stripped: StringConstraints(strip_whitespace=True,
+# min_length=1, ...) with SOME_TEXT, so the document says so too.
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SOME_TEXT
+]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SOME_TEXT
+]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), SOME_TEXT
+]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -54,15 +85,13 @@ def _number(value: Any) -> Any:
     return value
 
 
-def whole_number(*, ge: int, le: int) -> Any:
-    """A whole number from ``ge`` to ``le`` in a JSON body. (The limits come first: pydantic
-    keeps them in the document only when they are on the int itself.)"""
-    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_number)]
-
+# A whole number in a JSON body: Annotated[int, Field(ge=..., le=...), NUMBER], the limits
+# first (pydantic keeps them in the document only when they are on the int itself).
+NUMBER = BeforeValidator(_number)
 
 # Ids are 32-bit integers in the database; anything larger can only be a mistake.
 MAX_ID = 2_147_483_647
-PositiveId = whole_number(ge=1, le=MAX_ID)
+PositiveId = Annotated[int, Field(ge=1, le=MAX_ID), NUMBER]
 IdParameter = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
@@ -315,14 +344,14 @@ def update_of(
     def build(declared: type[M]) -> type[M]:
         fields = {name: info for name, info in create.model_fields.items() if name not in exclude}
         fields.update(declared.model_fields)
-        made: type[M] = create_model(  # type: ignore[call-overload]  # pydantic types **fields loosely
+        optional: dict[str, Any] = {name: _optional(name, info) for name, info in fields.items()}
+        return create_model(
             declared.__name__,
             __base__=declared,
             __module__=declared.__module__,
             __doc__=declared.__doc__,
-            **{name: _optional(name, info) for name, info in fields.items()},
+            **optional,
         )
-        return made
 
     return build
 

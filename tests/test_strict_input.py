@@ -197,3 +197,14 @@ def test_the_desk_time_zone_is_kept_as_configured():
         _env_file=None,  # type: ignore[call-arg]
     )
     assert settings.time_zone == "Europe/Tallinn"
+
+
+def test_the_cli_still_names_the_date_format_of_a_date_filter():
+    from typer.testing import CliRunner
+
+    from app import cli
+
+    result = CliRunner().invoke(cli.app, ["dormant", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if "--as-of" in line]
+    assert "YYYY-MM-DD" in line

@@ -264,7 +264,10 @@ async def change_own_password(
             "new_password", "The new password must differ from the current one"
         )
     return await update_user(
-        session, user, UserUpdate(password=data.new_password), actor=user.username
+        session,
+        user,
+        UserUpdate.model_validate({"password": data.new_password}),
+        actor=user.username,
     )
 
 
@@ -273,7 +276,8 @@ async def set_password(session: AsyncSession, username: str, password: str, *, a
     user = await find_user(session, username)
     if user is None:
         raise NotFound(f"There is no user '{username}'")
-    return await update_user(session, user, UserUpdate(password=password), actor=actor)
+    new_password = UserUpdate.model_validate({"password": password})
+    return await update_user(session, user, new_password, actor=actor)
 
 
 async def end_sessions(session: AsyncSession, user: User, *, actor: str) -> User:

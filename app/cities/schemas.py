@@ -1,6 +1,9 @@
+from typing import Annotated
+
 from pydantic import Field
 
 from app.fields import (
+    NUMBER,
     CountryCode,
     InputModel,
     LongText,
@@ -9,12 +12,11 @@ from app.fields import (
     RecordRead,
     ShortText,
     update_of,
-    whole_number,
 )
 from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind
 
-Population = whole_number(ge=0, le=100_000_000)
+Population = Annotated[int, Field(ge=0, le=100_000_000), NUMBER]
 
 
 class CityCreate(InputModel):

@@ -3,11 +3,22 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
-from app.fields import InputModel, IsoDate, LongText, Name, PositiveId, RecordRead, update_of
+from app.fields import (
+    SOME_TEXT,
+    InputModel,
+    IsoDate,
+    LongText,
+    Name,
+    PositiveId,
+    RecordRead,
+    update_of,
+)
 from app.organizations.models import HomeMembership, OrganizationKind
 from app.pagination import RecordFilters
 
-Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Acronym = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SOME_TEXT
+]
 Website = Annotated[AnyHttpUrl, Field(max_length=500)]
 
 
