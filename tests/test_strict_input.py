@@ -208,3 +208,14 @@ def test_the_cli_still_names_the_date_format_of_a_date_filter():
     assert result.exit_code == 0, result.output
     [line] = [line for line in result.output.splitlines() if "--as-of" in line]
     assert "YYYY-MM-DD" in line
+
+
+async def test_a_nul_in_a_bulk_invitation_is_422_on_every_database(client):
+    event = (await client.post("/api/v1/events", json={"name": "Expo"})).json()
+    response = await client.post(
+        f"/api/v1/events/{event['id']}/invitations/bulk",
+        json={"send_on": "2026-01-05", "tags": ["\x00"]},
+    )
+    assert_field_error(response, "tags/0")
+    response = await client.post("/api/v1/cities", json={"name": "E\x00yM"})
+    assert_field_error(response, "name")
