@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock, migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
-from app.auth.schemas import UserCreate, UserUpdate
+from app.auth.schemas import Password, UserCreate
 from app.config import Settings, get_settings
 from app.db import Database
 from app.demo import database_is_empty, load_demo
@@ -173,7 +173,7 @@ def users_set_password(
     else:
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
-        data = UserUpdate(password=password)
+        password = TypeAdapter(Password).validate_python(password)
     except ValueError as exc:
         typer.echo(f"Invalid password: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -182,10 +182,7 @@ def users_set_password(
         database = Database(settings_or_exit())
         try:
             async with database.write_sessionmaker() as session, session.begin():
-                assert data.password is not None
-                user = await auth_service.set_password(
-                    session, username, data.password, actor="cli"
-                )
+                user = await auth_service.set_password(session, username, password, actor="cli")
             typer.echo(f"Set the password of '{user.username}'; their tokens no longer work.")
         except AppError as exc:
             typer.echo(f"Could not set the password: {exc.detail}", err=True)

@@ -35,7 +35,10 @@ def _option_type(field: FieldInfo) -> Any:
 
 
 def _metavar(field: FieldInfo) -> str | None:
-    return "YYYY-MM-DD" if date in _members(field.annotation) else None
+    members = [
+        get_args(m)[0] if get_origin(m) is Annotated else m for m in _members(field.annotation)
+    ]
+    return "YYYY-MM-DD" if date in members else None
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:

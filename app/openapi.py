@@ -36,6 +36,10 @@ RECORD_VERBS = frozenset({"list", "create", "read", "update", "archive", "restor
 OPERATION_IDS = {
     "health": "health_read",
     "login": "auth_token",
+    "logout": "auth_logout",
+    "change_password": "users_me_password_change",
+    "sign_out_user": "users_sign_out",
+    "remove_calendar_token": "calendar_token_remove",
     "read_me": "users_me_read",
     "list_members": "organizations_members_list",
     "add_member": "organizations_members_add",
@@ -138,6 +142,10 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},  # anything else simply does not match (RFC 9110, 13.1.2)
 }
 
+NO_NUL = r"^[^\x00]*$"
+TEXT_RULED = frozenset({"pattern", "enum", "const"})
+FORMATS_WITHOUT_NUL = frozenset({"date", "date-time", "binary"})
+
 JSON = "application/json"
 BINARY = {"type": "string", "format": "binary"}
 PATH_PARAMETER = re.compile(r"{[^}]*}")
@@ -215,11 +223,50 @@ def document(app: FastAPI) -> dict[str, Any]:
         if isinstance(getattr(context, "path_format", None), str)
         for method in getattr(context, "methods", None) or ()
     }
+    texts = TextsSent(schemas)
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             context = contexts.get((path, method))
             _describe(path, method, operation, schemas, context)
+            texts.refuse_nul(operation)
     return schema
+
+
+class TextsSent:
+    """The text a client sends, in a body, a form or a query string, may be anything but a
+    NUL character (app/fields.py refuses it with a 422): each such string says so with a
+    pattern, unless its own pattern, enum or format already rules it out."""
+
+    def __init__(self, schemas: dict[str, Any]) -> None:
+        self.schemas = schemas
+        self.seen: set[str] = set()
+
+    def refuse_nul(self, operation: dict[str, Any]) -> None:
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                self._walk(parameter["schema"])
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            self._walk(content.get("schema", {}))
+
+    def _walk(self, schema: dict[str, Any]) -> None:
+        ref = schema.get("$ref")
+        if ref is not None:
+            name = ref.rsplit("/", 1)[-1]
+            if name not in self.seen:
+                self.seen.add(name)
+                self._walk(self.schemas[name])
+            return
+        if (
+            schema.get("type") == "string"
+            and not TEXT_RULED.intersection(schema)
+            and schema.get("format") not in FORMATS_WITHOUT_NUL
+        ):
+            schema["pattern"] = NO_NUL
+        for key in ("items", "additionalProperties"):
+            if isinstance(schema.get(key), dict):
+                self._walk(schema[key])
+        for variant in [*schema.get("properties", {}).values(), *schema.get("anyOf", [])]:
+            self._walk(variant)
 
 
 def _problem_response(status: int) -> dict[str, Any]:

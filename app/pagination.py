@@ -24,6 +24,7 @@ from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import InvalidInput
+from app.fields import QueryBool
 
 T = TypeVar("T")
 
@@ -69,7 +70,7 @@ class RecordFilters(QueryModel):
     """The filters every list of records has: a text filter and the archived ones too."""
 
     q: TextFilter = None
-    include_archived: bool = Field(False, description="Archived records too")
+    include_archived: QueryBool = Field(False, description="Archived records too")
 
 
 class PageQuery(QueryModel):

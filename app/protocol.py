@@ -1,7 +1,8 @@
 """HTTP semantics every route shares, as pure ASGI middleware: HEAD wherever GET works,
 conditional reads (If-None-Match -> 304), the Allow header of a 405, compression and CORS."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, routing
 from starlette.middleware.cors import CORSMiddleware
@@ -13,6 +14,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_MODIFIED_KEEPS = {b"etag", b"cache-control", b"vary", b"date", b"expires", b"x-request-id"}
 REQUEST_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"]
 EXPOSED_HEADERS = ["ETag", "Location", "Content-Disposition", "Retry-After", "X-Request-ID"]
+PROBLEM_JSON = b"application/problem+json"  # app.errors.PROBLEM_JSON (which imports this module)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_WITHOUT_HEAD = "_answers_no_head"
+
+
+def without_head(endpoint: F) -> F:
+    """A GET route that HEAD does not run (405 with Allow: GET): one whose answer is an act,
+    e.g. an export, audited as the rows it sends. HEAD would run it, write the audit entry and
+    send nothing, and its headers tell nothing the GET does not."""
+    setattr(endpoint, _WITHOUT_HEAD, True)
+    return endpoint
+
+
+def _answers_head(context: Any) -> bool:
+    return not getattr(context.endpoint, _WITHOUT_HEAD, False)
 
 
 def add_middleware(app: FastAPI, *, cors_origins: list[str]) -> None:
@@ -46,6 +63,18 @@ class HeadMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "HEAD":
             await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if _refuses_head(scope["app"], path):
+            allowed = ", ".join(allowed_methods(scope["app"], path))
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 405,
+                    "headers": [(b"allow", allowed.encode()), (b"content-type", PROBLEM_JSON)],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
 
         async def send_headers_only(message: Message) -> None:
@@ -98,15 +127,31 @@ def _opaque(tag: bytes) -> bytes:
     return tag.strip().removeprefix(b"W/")
 
 
+def _routes_at(app: Any, path: str) -> list[Any]:
+    return [
+        context
+        for context in routing.iter_route_contexts(app.routes)
+        if context.methods
+        and getattr(context, "path_regex", None) is not None
+        and context.path_regex.match(path)
+    ]
+
+
+def _refuses_head(app: Any, path: str) -> bool:
+    """Whether the GET route that takes ``path`` (the first, as the router picks) is one
+    HEAD does not run."""
+    get = next((c for c in _routes_at(app, path) if "GET" in c.methods), None)
+    return get is not None and not _answers_head(get)
+
+
 def allowed_methods(app: Any, path: str) -> list[str]:
     """Every method some route answers at ``path``, for a 405's Allow header (the router
-    only knows the first route that matched the path)."""
+    only knows the first route that matched the path); HEAD wherever GET is, but on the
+    routes ``without_head``."""
     methods: set[str] = set()
-    for context in routing.iter_route_contexts(app.routes):
-        regex = getattr(context, "path_regex", None)
-        if regex is not None and context.methods and regex.match(path):
-            methods |= set(context.methods)
-    if "GET" in methods:
+    for context in _routes_at(app, path):
+        methods |= set(context.methods)
+    if "GET" in methods and not _refuses_head(app, path):
         methods.add("HEAD")
     order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return sorted(methods, key=lambda m: order.index(m) if m in order else len(order))

@@ -296,11 +296,5 @@ def changed_fields(update: BaseModel) -> dict[str, Any]:
     return update.model_dump(exclude_unset=True)
 
 
-def reject_null(values: dict[str, Any], *required: str) -> None:
-    for field in required:
-        if field in values and values[field] is None:
-            raise InvalidInput.field(field, f"{field} cannot be empty")
-
-
 def conflict_with(noun: str, existing_id: int, detail: str) -> Conflict:
     return Conflict(detail, existing_id=existing_id, existing=f"{noun} {existing_id}")

@@ -90,7 +90,7 @@ def _no_driver_point_read() -> None:
 def _no_gc_tuning() -> None:
     from app import main
 
-    main.gc = SimpleNamespace(  # type: ignore[assignment]
+    main.gc = SimpleNamespace(  # type: ignore[assignment]  # the variant stands in for the gc module
         collect=gc.collect, freeze=lambda: None, set_threshold=lambda *args: None
     )
 

@@ -53,9 +53,7 @@ async def test_a_nul_in_a_form_is_422(anon):
         "/api/v1/auth/token", data={"username": "ad\x00min", "password": "x"}
     )
     body = assert_problem(response, 422)
-    assert body["errors"] == [
-        {"parameter": "username", "in": "form", "detail": body["errors"][0]["detail"]}
-    ]
+    assert body["errors"] == [{"pointer": "/username", "detail": body["errors"][0]["detail"]}]
 
 
 @pytest.mark.parametrize("bad", ["2025-13-01", "soon", "2025-1-1", "01/02/2025"])

@@ -60,6 +60,10 @@ def test_operation_ids_are_short_stable_and_unique(document) -> None:
         "organizations_members_add",
         "users_me_read",
         "auth_token",
+        "auth_logout",
+        "users_me_password_change",
+        "users_sign_out",
+        "calendar_token_remove",
     } <= set(ids)
     assert "Body_auth_token" in document["components"]["schemas"]
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from app.fields import PositiveId
+from app.fields import IdParameter, IsoDateTime
 from app.pagination import QueryModel
 
 
@@ -41,7 +41,7 @@ class AuditEntryRead(BaseModel):
 
 class AuditFilters(QueryModel):
     entity: AuditEntity | None = None
-    entity_id: PositiveId | None = None
+    entity_id: IdParameter | None = None
     actor: str | None = None
-    since: datetime | None = Field(None, description="At or after this time")
-    until: datetime | None = Field(None, description="Before this time")
+    since: IsoDateTime | None = Field(None, description="At or after this time")
+    until: IsoDateTime | None = Field(None, description="Before this time")

@@ -3,7 +3,7 @@ from typing import Annotated
 from pydantic import BaseModel, StringConstraints
 
 from app.auth.models import Role
-from app.fields import InputModel, RecordRead
+from app.fields import Flag, InputModel, RecordRead, update_of
 from app.pagination import RecordFilters
 
 USERNAME_MAX_LENGTH = 100
@@ -31,14 +31,12 @@ class UserCreate(InputModel):
     password: Password
     role: Role = Role.viewer
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    is_active: bool = True
+    is_active: Flag = True
 
 
+@update_of(UserCreate, exclude={"username"})
 class UserUpdate(InputModel):
-    password: Password | None = None
-    role: Role | None = None
-    full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    is_active: bool | None = None
+    """Only the fields sent change. A new password or deactivation ends the user's tokens."""
 
 
 class PasswordChange(InputModel):

@@ -26,7 +26,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from app.pagination import ListQuery, paginate
-from app.records import changed_fields, conflict_with, create_record, reject_null, update_record
+from app.records import changed_fields, conflict_with, create_record, update_record
 
 ALGORITHM = "HS256"
 password_hash = PasswordHash.recommended()
@@ -233,7 +233,6 @@ async def create_user(session: AsyncSession, data: UserCreate, *, actor: str) ->
 async def update_user(session: AsyncSession, user: User, data: UserUpdate, *, actor: str) -> User:
     """A new password or deactivation also ends the user's tokens."""
     values = changed_fields(data)
-    reject_null(values, "role", "is_active", "password")
     before, after = {}, {}
     revoke = values.get("is_active") is False and user.is_active
     if "password" in values:
@@ -270,7 +269,10 @@ async def change_own_password(
             "new_password", "The new password must differ from the current one"
         )
     return await update_user(
-        session, user, UserUpdate(password=data.new_password), actor=user.username
+        session,
+        user,
+        UserUpdate.model_validate({"password": data.new_password}),
+        actor=user.username,
     )
 
 
@@ -279,7 +281,8 @@ async def set_password(session: AsyncSession, username: str, password: str, *, a
     user = await find_user(session, username)
     if user is None:
         raise NotFound(f"There is no user '{username}'")
-    return await update_user(session, user, UserUpdate(password=password), actor=actor)
+    new_password = UserUpdate.model_validate({"password": password})
+    return await update_user(session, user, new_password, actor=actor)
 
 
 async def end_sessions(session: AsyncSession, user: User, *, actor: str) -> User:

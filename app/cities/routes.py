@@ -7,6 +7,7 @@ from app.cities import service as cities_service
 from app.cities.models import City
 from app.cities.schemas import CityCreate, CityFilters, CityRead, CityUpdate
 from app.db import SessionDep
+from app.fields import QueryBool
 from app.pagination import ListQuery, Page, SortBy
 from app.routing import add_record_routes
 
@@ -19,7 +20,7 @@ class CityListQuery(CityFilters, ListQuery):
 
 def archive_options(
     cascade: Annotated[
-        bool,
+        QueryBool,
         Query(
             description="Also archive the city's live contacts (cancelling their planned "
             "invitations) and its active partnerships; without it, a city that has any is "

@@ -2,11 +2,21 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.fields import CountryCode, InputModel, LongText, Name, NameList, RecordRead, ShortText
+from app.fields import (
+    NUMBER,
+    CountryCode,
+    InputModel,
+    LongText,
+    Name,
+    NameList,
+    RecordRead,
+    ShortText,
+    update_of,
+)
 from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind
 
-Population = Annotated[int, Field(ge=0, le=100_000_000)]
+Population = Annotated[int, Field(ge=0, le=100_000_000), NUMBER]
 
 
 class CityCreate(InputModel):
@@ -18,13 +28,9 @@ class CityCreate(InputModel):
     notes: LongText | None = None
 
 
+@update_of(CityCreate)
 class CityUpdate(InputModel):
-    name: Name | None = None
-    alternate_names: NameList | None = None
-    country_code: CountryCode | None = None
-    region: ShortText | None = None
-    population: Population | None = None
-    notes: LongText | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class CityRead(RecordRead):

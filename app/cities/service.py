@@ -19,7 +19,6 @@ from app.records import (
     changed_fields,
     conflict_with,
     create_record,
-    reject_null,
     update_record,
 )
 from app.text import fold, like_pattern, search_text
@@ -139,7 +138,6 @@ async def _check_identity(session: AsyncSession, city: City, values: dict[str, A
 
 async def update_city(session: AsyncSession, city: City, data: CityUpdate, *, actor: str) -> City:
     values = changed_fields(data)
-    reject_null(values, "name", "alternate_names")
     if city.archived_at is None and any(
         field in values and values[field] != getattr(city, field) for field in _IDENTITY
     ):

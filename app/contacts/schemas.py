@@ -4,16 +4,20 @@ from pydantic import EmailStr, Field, StringConstraints
 
 from app.fields import (
     CountryCode,
+    Flag,
+    IdParameter,
     InputModel,
     LanguageList,
     LongText,
     Name,
     Phone,
     PositiveId,
+    QueryBool,
     RecordRead,
     ShortText,
     Tag,
     TagList,
+    update_of,
 )
 from app.pagination import RecordFilters
 
@@ -35,24 +39,12 @@ class ContactCreate(InputModel):
     tags: TagList = []
     source: ShortText | None = None
     notes: LongText | None = None
-    is_active: bool = True
+    is_active: Flag = True
 
 
+@update_of(ContactCreate)
 class ContactUpdate(InputModel):
-    full_name: Name | None = None
-    local_name: ShortText | None = None
-    honorific: Honorific | None = None
-    position: ShortText | None = None
-    department: ShortText | None = None
-    organization_id: PositiveId | None = None
-    city_id: PositiveId | None = None
-    email: Email | None = None
-    phone: Phone | None = None
-    languages: LanguageList | None = None
-    tags: TagList | None = None
-    source: ShortText | None = None
-    notes: LongText | None = None
-    is_active: bool | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class ContactRead(RecordRead):
@@ -77,12 +69,12 @@ class ContactRead(RecordRead):
 class ContactFilters(RecordFilters):
     """The contacts a list, an export or ``crm export contacts`` selects."""
 
-    city_id: PositiveId | None = Field(None, description="Only contacts in this city")
-    organization_id: PositiveId | None = Field(
+    city_id: IdParameter | None = Field(None, description="Only contacts in this city")
+    organization_id: IdParameter | None = Field(
         None, description="Only contacts of this organization"
     )
     tag: Tag | None = Field(None, description="Only contacts with this tag")
-    is_active: bool | None = Field(None, description="Only active (or inactive) contacts")
+    is_active: QueryBool | None = Field(None, description="Only active (or inactive) contacts")
     country_code: CountryCode | None = Field(
         None, description="Only contacts in a city of this country (e.g. KR)"
     )

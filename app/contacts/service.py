@@ -21,7 +21,6 @@ from app.records import (
     conflict_with,
     create_record,
     get_reference,
-    reject_null,
     update_record,
 )
 from app.text import fold, like_pattern, search_text
@@ -150,7 +149,6 @@ async def update_contact(
     session: AsyncSession, contact: Contact, data: ContactUpdate, *, actor: str
 ) -> Contact:
     values = changed_fields(data)
-    reject_null(values, "full_name", "languages", "tags", "is_active")
     if values.get("email") and (values["email"].lower() != (contact.email_key or "")):
         await _check_email_free(session, values["email"], exclude_id=contact.id)
     changed_refs = {

@@ -6,7 +6,17 @@ from pydantic import AnyHttpUrl, BaseModel, Field, model_validator
 from sqlalchemy import inspect as sa_inspect
 
 from app.events.models import Event
-from app.fields import InputModel, LongText, Name, PositiveId, RecordRead, ShortText
+from app.fields import (
+    IdParameter,
+    InputModel,
+    IsoDate,
+    LongText,
+    Name,
+    PositiveId,
+    RecordRead,
+    ShortText,
+    update_of,
+)
 from app.pagination import RecordFilters
 
 EventUrl = Annotated[AnyHttpUrl, Field(max_length=500)]
@@ -17,8 +27,8 @@ HostOrganizationId = Annotated[
 
 class EventCreate(InputModel):
     name: Name
-    starts_on: date | None = None
-    ends_on: date | None = Field(default=None, description="On or after starts_on")
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = Field(default=None, description="On or after starts_on")
     city_id: PositiveId | None = None
     venue: ShortText | None = None
     host_organization_id: HostOrganizationId = None
@@ -26,15 +36,9 @@ class EventCreate(InputModel):
     description: LongText | None = None
 
 
+@update_of(EventCreate)
 class EventUpdate(InputModel):
-    name: Name | None = None
-    starts_on: date | None = None
-    ends_on: date | None = Field(default=None, description="On or after starts_on")
-    city_id: PositiveId | None = None
-    venue: ShortText | None = None
-    host_organization_id: HostOrganizationId = None
-    url: EventUrl | None = None
-    description: LongText | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class InvitationCounts(BaseModel):
@@ -85,11 +89,11 @@ class EventRead(RecordRead):
 class EventFilters(RecordFilters):
     """``q`` matches a part of the name."""
 
-    city_id: PositiveId | None = None
-    host_organization_id: PositiveId | None = None
-    starts_after: date | None = Field(
+    city_id: IdParameter | None = None
+    host_organization_id: IdParameter | None = None
+    starts_after: IsoDate | None = Field(
         None, description="Starting strictly after this date (exclusive)"
     )
-    starts_before: date | None = Field(
+    starts_before: IsoDate | None = Field(
         None, description="Starting strictly before this date (exclusive)"
     )

@@ -19,7 +19,7 @@ from app.events.schemas import (
 from app.invitations.models import Invitation, InvitationStatus
 from app.organizations.models import Organization
 from app.pagination import ListQuery, paginate
-from app.records import changed_fields, create_record, get_reference, reject_null, update_record
+from app.records import changed_fields, create_record, get_reference, update_record
 from app.text import fold, like_pattern
 
 SORTABLE = {
@@ -128,7 +128,6 @@ async def update_event(
     session: AsyncSession, event: Event, data: EventUpdate, *, actor: str
 ) -> Event:
     values = _plain_values(changed_fields(data))
-    reject_null(values, "name")
     _check_dates(values.get("starts_on", event.starts_on), values.get("ends_on", event.ends_on))
     # References the event already has may have been archived since; only new ones are checked.
     await _check_references(

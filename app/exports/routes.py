@@ -11,6 +11,7 @@ from app.exports import formats
 from app.exports import service as exports_service
 from app.exports.schemas import ContactExportQuery, InvitationExportQuery
 from app.fields import IdPath
+from app.protocol import without_head
 
 # Included before the contacts and invitations routers, so /contacts/export is not taken
 # for a contact id.
@@ -48,6 +49,7 @@ def _send(export: exports_service.Export) -> StreamingResponse:
     response_class=StreamingResponse,
     responses=_file_responses(formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE),
 )
+@without_head
 async def export_invitations(
     event_id: IdPath,
     session: WriteSessionDep,
@@ -76,6 +78,7 @@ async def export_invitations(
         formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE, exports_service.VCARD_MEDIA_TYPE
     ),
 )
+@without_head
 async def export_contacts(
     session: WriteSessionDep,
     user: Editor,

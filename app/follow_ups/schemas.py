@@ -2,7 +2,17 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from app.fields import InputModel, LongText, PositiveId, RecordRead, Title
+from app.fields import (
+    IdParameter,
+    InputModel,
+    IsoDate,
+    LongText,
+    PositiveId,
+    QueryBool,
+    RecordRead,
+    Title,
+    update_of,
+)
 from app.follow_ups.models import FollowUpStatus
 from app.pagination import RecordFilters
 
@@ -12,7 +22,7 @@ class FollowUpFields(InputModel):
     ``completed_at`` is not here: the server stamps it when the status becomes ``done``."""
 
     title: Title
-    due_on: date
+    due_on: IsoDate
     status: FollowUpStatus = FollowUpStatus.open
     assignee_id: PositiveId | None = None
     contact_id: PositiveId | None = None
@@ -31,17 +41,9 @@ class FollowUpDraft(FollowUpFields):
     fields as POST /follow-ups, about the new interaction."""
 
 
+@update_of(FollowUpCreate)
 class FollowUpUpdate(InputModel):
-    title: Title | None = None
-    due_on: date | None = None
-    status: FollowUpStatus | None = None
-    assignee_id: PositiveId | None = None
-    contact_id: PositiveId | None = None
-    city_id: PositiveId | None = None
-    organization_id: PositiveId | None = None
-    interaction_id: PositiveId | None = None
-    event_id: PositiveId | None = None
-    notes: LongText | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class FollowUpRead(RecordRead):
@@ -62,20 +64,20 @@ class FollowUpFilters(RecordFilters):
     """``q`` matches a part of the title, ignoring case."""
 
     status: FollowUpStatus | None = None
-    assignee_id: PositiveId | None = None
-    due_before: date | None = Field(
+    assignee_id: IdParameter | None = None
+    due_before: IsoDate | None = Field(
         None, description="Due strictly before this date (exclusive: the date itself is not)"
     )
-    due_after: date | None = Field(
+    due_after: IsoDate | None = Field(
         None, description="Due strictly after this date (exclusive: the date itself is not)"
     )
-    overdue: bool | None = Field(
+    overdue: QueryBool | None = Field(
         None,
         description="true: open and due before today (in CRM_TIME_ZONE); "
         "false: every follow-up that is not overdue",
     )
-    contact_id: PositiveId | None = None
-    city_id: PositiveId | None = None
-    organization_id: PositiveId | None = None
-    interaction_id: PositiveId | None = None
-    event_id: PositiveId | None = None
+    contact_id: IdParameter | None = None
+    city_id: IdParameter | None = None
+    organization_id: IdParameter | None = None
+    interaction_id: IdParameter | None = None
+    event_id: IdParameter | None = None

@@ -23,7 +23,6 @@ from app.records import (
     changed_fields,
     create_record,
     get_reference,
-    reject_null,
     update_record,
 )
 
@@ -147,7 +146,6 @@ async def update_follow_up(
     session: AsyncSession, follow_up: FollowUp, data: FollowUpUpdate, *, actor: str
 ) -> FollowUp:
     values = changed_fields(data)
-    reject_null(values, "title", "due_on", "status")
     await check_references(session, values, current=follow_up)
     if "status" in values:
         values.update(_completion(follow_up.status, values["status"]))

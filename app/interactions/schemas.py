@@ -4,7 +4,17 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy import inspect as sa_inspect
 
-from app.fields import IdList, InputModel, PositiveId, RecordRead, ShortText, TagList, Title
+from app.fields import (
+    IdList,
+    IdParameter,
+    InputModel,
+    IsoDate,
+    RecordRead,
+    ShortText,
+    TagList,
+    Title,
+    update_of,
+)
 from app.follow_ups.schemas import FollowUpDraft, FollowUpRead
 from app.interactions.models import Interaction, InteractionKind
 from app.pagination import RecordFilters
@@ -15,7 +25,7 @@ _FOLLOW_UP_KEY = "created_follow_up"
 
 class InteractionCreate(InputModel):
     kind: InteractionKind
-    occurred_on: date
+    occurred_on: IsoDate
     title: Title
     summary: Summary | None = None
     location: ShortText | None = None
@@ -33,16 +43,9 @@ class InteractionCreate(InputModel):
     )
 
 
+@update_of(InteractionCreate, exclude={"follow_up"})
 class InteractionUpdate(InputModel):
-    kind: InteractionKind | None = None
-    occurred_on: date | None = None
-    title: Title | None = None
-    summary: Summary | None = None
-    location: ShortText | None = None
-    contact_ids: IdList | None = None
-    city_ids: IdList | None = None
-    organization_ids: IdList | None = None
-    tags: TagList | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class InteractionRead(RecordRead):
@@ -78,9 +81,9 @@ class InteractionCreated(InteractionRead):
 class InteractionFilters(RecordFilters):
     """``q`` matches the title or the place."""
 
-    city_id: PositiveId | None = None
-    contact_id: PositiveId | None = None
-    organization_id: PositiveId | None = None
+    city_id: IdParameter | None = None
+    contact_id: IdParameter | None = None
+    organization_id: IdParameter | None = None
     kind: InteractionKind | None = None
-    occurred_from: date | None = Field(None, description="On or after this date (inclusive)")
-    occurred_to: date | None = Field(None, description="On or before this date (inclusive)")
+    occurred_from: IsoDate | None = Field(None, description="On or after this date (inclusive)")
+    occurred_to: IsoDate | None = Field(None, description="On or before this date (inclusive)")

@@ -25,7 +25,7 @@ from app.interactions.schemas import (
 )
 from app.organizations.models import Organization
 from app.pagination import ListQuery, paginate
-from app.records import changed_fields, create_record, get_references, reject_null, update_record
+from app.records import changed_fields, create_record, get_references, update_record
 from app.text import like_pattern, search_text
 
 SORTABLE = {
@@ -246,7 +246,6 @@ async def update_interaction(
 ) -> Interaction:
     assert interaction.id is not None
     values = changed_fields(data)
-    reject_null(values, "kind", "occurred_on", "title", *LINK_FIELDS, "tags")
     links = None
     if any(field in values for field in (*LINK_FIELDS, "occurred_on")):
         direct = values.get("city_ids")

@@ -10,7 +10,19 @@ from pydantic import (
     model_validator,
 )
 
-from app.fields import CountryCode, InputModel, LongText, PastMoment, PositiveId, RecordRead, Tag
+from app.fields import (
+    CountryCode,
+    Flag,
+    IdParameter,
+    InputModel,
+    IsoDate,
+    LongText,
+    PastMoment,
+    PositiveId,
+    RecordRead,
+    Tag,
+    update_of,
+)
 from app.invitations.models import InvitationStatus
 from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind
@@ -35,20 +47,14 @@ TagCriterion = Annotated[list[Tag], Field(min_length=1, max_length=50), AfterVal
 # The statuses an invitation may start in: anything further is recorded by moving it.
 INITIAL_STATUSES = (InvitationStatus.planned, InvitationStatus.sent)
 
-SentAt = Annotated[
-    PastMoment | None,
-    Field(
-        description="When it went out, if not now (not in the future; UTC without a zone); "
-        "the server stamps it when the status becomes sent without one"
-    ),
-]
-RespondedAt = Annotated[
-    PastMoment | None,
-    Field(
-        description="When it was answered, if not now (not in the future; UTC without a "
-        "zone); the server stamps it when the status becomes accepted or declined without one"
-    ),
-]
+SENT_AT = (
+    "When it went out, if not now (not in the future; UTC without a zone); "
+    "the server stamps it when the status becomes sent without one"
+)
+RESPONDED_AT = (
+    "When it was answered, if not now (not in the future; UTC without a zone); "
+    "the server stamps it when the status becomes accepted or declined without one"
+)
 
 
 class InvitationCreate(InputModel):
@@ -57,8 +63,8 @@ class InvitationCreate(InputModel):
         default=InvitationStatus.planned,
         description="planned or sent: an answer is recorded by moving the invitation on",
     )
-    send_on: date | None = Field(default=None, description="The day it is to go out")
-    sent_at: SentAt = None
+    send_on: IsoDate | None = Field(default=None, description="The day it is to go out")
+    sent_at: PastMoment | None = Field(default=None, description=SENT_AT)
     notes: LongText | None = None
 
     @field_validator("status")
@@ -79,16 +85,17 @@ class InvitationCreate(InputModel):
         return sent_at
 
 
+@update_of(InvitationCreate, exclude={"contact_id", "status", "sent_at"})
 class InvitationUpdate(InputModel):
-    status: InvitationStatus | None = Field(
-        default=None,
+    """Only the fields sent change; null empties a field that may be empty. The moments are
+    facts: once recorded they are corrected, never emptied."""
+
+    status: InvitationStatus = Field(
         description="planned → sent → accepted | declined; accepted → attended | no_show; "
         "any → cancelled",
     )
-    send_on: date | None = None
-    sent_at: SentAt = None
-    responded_at: RespondedAt = None
-    notes: LongText | None = None
+    sent_at: PastMoment = Field(description=SENT_AT)
+    responded_at: PastMoment = Field(description=RESPONDED_AT)
 
 
 class InvitationRead(RecordRead):
@@ -108,7 +115,7 @@ class BulkInvite(InputModel):
     """Who to invite: every criterion given must hold (AND). At least one is required, so a
     request can never invite everyone by accident."""
 
-    send_on: date = Field(description="The day the invitations are to go out")
+    send_on: IsoDate = Field(description="The day the invitations are to go out")
     contact_ids: BulkIdList | None = None
     partnership_kinds: (
         Annotated[list[PartnershipKind], Field(min_length=1), AfterValidator(_unique)] | None
@@ -127,12 +134,12 @@ class BulkInvite(InputModel):
         Annotated[list[CountryCode], Field(min_length=1, max_length=300), AfterValidator(_unique)]
         | None
     ) = Field(default=None, description="Contacts whose city is in one of these countries")
-    dormant_only: bool = Field(
+    dormant_only: Flag = Field(
         default=False,
         description="Only contacts in dormant partner cities (no interaction for the "
         "configured number of days)",
     )
-    dry_run: bool = Field(default=False, description="Report what would happen; write nothing")
+    dry_run: Flag = Field(default=False, description="Report what would happen; write nothing")
 
     @model_validator(mode="after")
     def _some_criterion(self) -> "BulkInvite":
@@ -185,8 +192,8 @@ class MarkSent(InputModel):
     to go out on or before it."""
 
     invitation_ids: BulkIdList | None = None
-    due_by: date | None = Field(default=None, description="send_on on or before this date")
-    sent_at: SentAt = None
+    due_by: IsoDate | None = Field(default=None, description="send_on on or before this date")
+    sent_at: PastMoment | None = Field(default=None, description=SENT_AT)
 
     @model_validator(mode="after")
     def _one_selection(self) -> "MarkSent":
@@ -205,10 +212,10 @@ class EventInvitationFilters(RecordFilters):
     """An event's invitation list; ``q`` matches the contact's name (or e-mail address)."""
 
     status: InvitationStatus | None = None
-    send_on_before: date | None = Field(
+    send_on_before: IsoDate | None = Field(
         None, description="To go out strictly before this date (exclusive)"
     )
-    send_on_after: date | None = Field(
+    send_on_after: IsoDate | None = Field(
         None, description="To go out strictly after this date (exclusive)"
     )
 
@@ -216,5 +223,5 @@ class EventInvitationFilters(RecordFilters):
 class InvitationFilters(EventInvitationFilters):
     """Invitations across events."""
 
-    event_id: PositiveId | None = None
-    contact_id: PositiveId | None = None
+    event_id: IdParameter | None = None
+    contact_id: IdParameter | None = None

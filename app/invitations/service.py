@@ -42,7 +42,6 @@ from app.records import (
     create_record,
     get_record,
     get_reference,
-    reject_null,
     restore_record,
     update_record,
 )
@@ -271,7 +270,6 @@ async def update_invitation(
     session: AsyncSession, invitation: Invitation, data: InvitationUpdate, *, actor: str
 ) -> Invitation:
     values = changed_fields(data)
-    reject_null(values, "status", "sent_at", "responded_at")
     current = InvitationStatus(invitation.status)
     new = values.get("status")
     _check_moments(values, new or current, invitation)

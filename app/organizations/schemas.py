@@ -3,11 +3,22 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
-from app.fields import InputModel, LongText, Name, PositiveId, RecordRead
+from app.fields import (
+    SOME_TEXT,
+    InputModel,
+    IsoDate,
+    LongText,
+    Name,
+    PositiveId,
+    RecordRead,
+    update_of,
+)
 from app.organizations.models import HomeMembership, OrganizationKind
 from app.pagination import RecordFilters
 
-Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Acronym = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SOME_TEXT
+]
 Website = Annotated[AnyHttpUrl, Field(max_length=500)]
 
 
@@ -18,19 +29,13 @@ class OrganizationCreate(InputModel):
     website: Website | None = None
     headquarters_city_id: PositiveId | None = None
     home_membership: HomeMembership = HomeMembership.none
-    member_since: date | None = None
+    member_since: IsoDate | None = None
     notes: LongText | None = None
 
 
+@update_of(OrganizationCreate)
 class OrganizationUpdate(InputModel):
-    name: Name | None = None
-    acronym: Acronym | None = None
-    kind: OrganizationKind | None = None
-    website: Website | None = None
-    headquarters_city_id: PositiveId | None = None
-    home_membership: HomeMembership | None = None
-    member_since: date | None = None
-    notes: LongText | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class OrganizationRead(RecordRead):
@@ -46,7 +51,7 @@ class OrganizationRead(RecordRead):
 
 class MemberCreate(InputModel):
     city_id: PositiveId
-    since: date | None = None
+    since: IsoDate | None = None
 
 
 class MemberRead(BaseModel):

@@ -21,7 +21,6 @@ from app.records import (
     conflict_with,
     create_record,
     get_reference,
-    reject_null,
     update_record,
 )
 from app.text import fold, like_pattern, search_text
@@ -127,7 +126,6 @@ async def update_organization(
     session: AsyncSession, organization: Organization, data: OrganizationUpdate, *, actor: str
 ) -> Organization:
     values = _plain_values(changed_fields(data))
-    reject_null(values, "name", "kind", "home_membership")
     name, acronym = (
         values.get("name", organization.name),
         values.get("acronym", organization.acronym),

@@ -1,6 +1,6 @@
 from datetime import date
 
-from app.fields import InputModel, LongText, PositiveId, RecordRead
+from app.fields import IdParameter, InputModel, IsoDate, LongText, PositiveId, RecordRead, update_of
 from app.pagination import RecordFilters
 from app.partnerships.models import PartnershipKind, PartnershipStatus
 
@@ -8,17 +8,14 @@ from app.partnerships.models import PartnershipKind, PartnershipStatus
 class PartnershipCreate(InputModel):
     city_id: PositiveId
     kind: PartnershipKind
-    signed_on: date | None = None
+    signed_on: IsoDate | None = None
     status: PartnershipStatus = PartnershipStatus.active
     notes: LongText | None = None
 
 
+@update_of(PartnershipCreate)
 class PartnershipUpdate(InputModel):
-    city_id: PositiveId | None = None
-    kind: PartnershipKind | None = None
-    signed_on: date | None = None
-    status: PartnershipStatus | None = None
-    notes: LongText | None = None
+    """Only the fields sent change; null empties a field that may be empty."""
 
 
 class PartnershipRead(RecordRead):
@@ -32,6 +29,6 @@ class PartnershipRead(RecordRead):
 class PartnershipFilters(RecordFilters):
     """``q`` matches the partner city's names."""
 
-    city_id: PositiveId | None = None
+    city_id: IdParameter | None = None
     kind: PartnershipKind | None = None
     status: PartnershipStatus | None = None

@@ -13,7 +13,6 @@ from app.records import (
     conflict_with,
     create_record,
     get_reference,
-    reject_null,
     update_record,
 )
 from app.text import fold, like_pattern
@@ -121,7 +120,6 @@ async def update_partnership(
     home_city: str,
 ) -> Partnership:
     values = changed_fields(data)
-    reject_null(values, "city_id", "kind", "status")
     if "city_id" in values and values["city_id"] != partnership.city_id:
         await _check_city(session, values["city_id"], home_city)
     identity = {k: values.get(k, getattr(partnership, k)) for k in ("city_id", "kind", "status")}

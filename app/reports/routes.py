@@ -9,6 +9,7 @@ from app.clock import TodayDep
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.errors import Forbidden
+from app.fields import IsoDate
 from app.reports import service as reports_service
 from app.reports.schemas import (
     AnniversariesReport,
@@ -24,7 +25,7 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}
 }
-AsOf = Annotated[date | None, Query(description="The day the report is about (default: today)")]
+AsOf = Annotated[IsoDate | None, Query(description="The day the report is about (default: today)")]
 
 
 def check_download(user: CurrentUser, format: ReportFormat) -> ReportFormat:
@@ -102,10 +103,10 @@ async def engagement_period(
     today: TodayDep,
     year: Annotated[int | None, Query(ge=1900, le=9999, description="A calendar year")] = None,
     start: Annotated[
-        date | None, Query(alias="from", description="First day of the period (with to)")
+        IsoDate | None, Query(alias="from", description="First day of the period (with to)")
     ] = None,
     end: Annotated[
-        date | None, Query(alias="to", description="Last day of the period, inclusive")
+        IsoDate | None, Query(alias="to", description="Last day of the period, inclusive")
     ] = None,
 ) -> tuple[date, date]:
     return reports_service.engagement_period(year=year, start=start, end=end, today=today)

@@ -4,6 +4,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.cities.schemas import CityRead
+from app.fields import IsoDate
 from app.pagination import QueryModel
 from app.partnerships.models import PartnershipKind
 from app.partnerships.schemas import PartnershipRead
@@ -27,7 +28,7 @@ class DormantPartnersFilters(QueryModel):
     kind: list[PartnershipKind] | None = Field(
         None, description="Only partners with an active partnership of these kinds (repeatable)"
     )
-    as_of: date | None = Field(None, description="The day the report is about (default: today)")
+    as_of: IsoDate | None = Field(None, description="The day the report is about (default: today)")
 
 
 class DormantPartnersQuery(DormantPartnersFilters):
