@@ -22,6 +22,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.errors import InvalidInput
 from app.fields import QueryBool
@@ -71,6 +72,20 @@ class RecordFilters(QueryModel):
 
     q: TextFilter = None
     include_archived: QueryBool = Field(False, description="Archived records too")
+
+
+def filter_records(
+    stmt: Select[Any], model: Any, filters: RecordFilters, *equal: str
+) -> Select[Any]:
+    """``stmt`` narrowed to live records (unless ``include_archived``) and, for each name in
+    ``equal``, to the records whose column of that name equals the filter, when it was given."""
+    if not filters.include_archived:
+        stmt = stmt.where(col(model.archived_at).is_(None))
+    for field in equal:
+        value = getattr(filters, field)
+        if value is not None:
+            stmt = stmt.where(col(getattr(model, field)) == value)
+    return stmt
 
 
 class PageQuery(QueryModel):

@@ -13,7 +13,7 @@ from app.errors import InvalidInput
 from app.fields import phone_number
 from app.invitations import service as invitations_service
 from app.organizations.models import Organization
-from app.pagination import ListQuery, paginate
+from app.pagination import ListQuery, filter_records, paginate
 from app.records import (
     archive_many,
     archive_record,
@@ -46,13 +46,7 @@ def _refresh_derived(contact: Contact) -> None:
 
 def filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[Contact]:
     """The contacts a list (or an export) with these filters shows, unordered."""
-    stmt = select(Contact)
-    if not filters.include_archived:
-        stmt = stmt.where(col(Contact.archived_at).is_(None))
-    if filters.city_id is not None:
-        stmt = stmt.where(col(Contact.city_id) == filters.city_id)
-    if filters.organization_id is not None:
-        stmt = stmt.where(col(Contact.organization_id) == filters.organization_id)
+    stmt = filter_records(select(Contact), Contact, filters, "city_id", "organization_id")
     if filters.tag:
         stmt = stmt.where(json_list_contains(session, col(Contact.tags), filters.tag))
     if filters.is_active is not None:

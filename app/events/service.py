@@ -18,7 +18,7 @@ from app.events.schemas import (
 )
 from app.invitations.models import Invitation, InvitationStatus
 from app.organizations.models import Organization
-from app.pagination import ListQuery, paginate
+from app.pagination import ListQuery, filter_records, paginate
 from app.records import changed_fields, create_record, get_reference, update_record
 from app.text import fold, like_pattern
 
@@ -89,13 +89,7 @@ async def load_invitation_counts(session: AsyncSession, events: list[Event]) -> 
 async def list_events(
     session: AsyncSession, page: ListQuery, filters: EventFilters
 ) -> tuple[list[Event], int]:
-    stmt = select(Event)
-    if not filters.include_archived:
-        stmt = stmt.where(col(Event.archived_at).is_(None))
-    if filters.city_id is not None:
-        stmt = stmt.where(col(Event.city_id) == filters.city_id)
-    if filters.host_organization_id is not None:
-        stmt = stmt.where(col(Event.host_organization_id) == filters.host_organization_id)
+    stmt = filter_records(select(Event), Event, filters, "city_id", "host_organization_id")
     if filters.starts_after is not None:
         stmt = stmt.where(col(Event.starts_on) > filters.starts_after)
     if filters.starts_before is not None:

@@ -18,7 +18,7 @@ from app.follow_ups.models import FollowUp, FollowUpStatus
 from app.follow_ups.schemas import FollowUpCreate, FollowUpFilters, FollowUpUpdate
 from app.interactions.models import Interaction
 from app.organizations.models import Organization
-from app.pagination import ListQuery, paginate
+from app.pagination import ListQuery, filter_records, paginate
 from app.records import (
     changed_fields,
     create_record,
@@ -59,13 +59,7 @@ async def list_follow_ups(
         raise InvalidInput(
             detail, errors=[{"parameter": "due_before", "in": "query", "detail": detail}]
         )
-    stmt = select(FollowUp)
-    if not filters.include_archived:
-        stmt = stmt.where(col(FollowUp.archived_at).is_(None))
-    if filters.status is not None:
-        stmt = stmt.where(col(FollowUp.status) == filters.status)
-    if filters.assignee_id is not None:
-        stmt = stmt.where(col(FollowUp.assignee_id) == filters.assignee_id)
+    stmt = filter_records(select(FollowUp), FollowUp, filters, "status", "assignee_id", *LINKS)
     if due_before is not None:
         stmt = stmt.where(col(FollowUp.due_on) < due_before)
     if due_after is not None:
@@ -73,9 +67,6 @@ async def list_follow_ups(
     if overdue is not None:
         condition = _is_overdue(today)
         stmt = stmt.where(condition if overdue else not_(condition))
-    for field in LINKS:
-        if (value := getattr(filters, field)) is not None:
-            stmt = stmt.where(getattr(FollowUp, field) == value)
     if filters.q:
         term = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(col(FollowUp.title).ilike(f"%{term}%", escape="\\"))

@@ -15,7 +15,7 @@ from app.organizations.schemas import (
     OrganizationFilters,
     OrganizationUpdate,
 )
-from app.pagination import ListQuery, paginate
+from app.pagination import ListQuery, filter_records, paginate
 from app.records import (
     changed_fields,
     conflict_with,
@@ -49,13 +49,7 @@ def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
 async def list_organizations(
     session: AsyncSession, page: ListQuery, filters: OrganizationFilters
 ) -> tuple[list[Organization], int]:
-    stmt = select(Organization)
-    if not filters.include_archived:
-        stmt = stmt.where(col(Organization.archived_at).is_(None))
-    if filters.kind is not None:
-        stmt = stmt.where(col(Organization.kind) == filters.kind)
-    if filters.home_membership is not None:
-        stmt = stmt.where(col(Organization.home_membership) == filters.home_membership)
+    stmt = filter_records(select(Organization), Organization, filters, "kind", "home_membership")
     if filters.q:
         stmt = stmt.where(
             col(Organization.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")

@@ -5,7 +5,7 @@ from sqlmodel import col
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.errors import InvalidInput
-from app.pagination import ListQuery, paginate
+from app.pagination import ListQuery, filter_records, paginate
 from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
 from app.partnerships.schemas import PartnershipCreate, PartnershipFilters, PartnershipUpdate
 from app.records import (
@@ -30,15 +30,7 @@ SORTABLE = {
 async def list_partnerships(
     session: AsyncSession, page: ListQuery, filters: PartnershipFilters
 ) -> tuple[list[Partnership], int]:
-    stmt = select(Partnership)
-    if not filters.include_archived:
-        stmt = stmt.where(col(Partnership.archived_at).is_(None))
-    if filters.city_id is not None:
-        stmt = stmt.where(col(Partnership.city_id) == filters.city_id)
-    if filters.kind is not None:
-        stmt = stmt.where(col(Partnership.kind) == filters.kind)
-    if filters.status is not None:
-        stmt = stmt.where(col(Partnership.status) == filters.status)
+    stmt = filter_records(select(Partnership), Partnership, filters, "city_id", "kind", "status")
     if filters.q:
         stmt = stmt.join(City, col(City.id) == col(Partnership.city_id)).where(
             col(City.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")
