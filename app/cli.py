@@ -134,10 +134,7 @@ def users_create(
     full_name: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Create a user; the password is asked for (or read from standard input)."""
-    if sys.stdin.isatty():
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password("Password", from_stdin=False)
     try:
         data = UserCreate(username=username, password=password, role=role, full_name=full_name)
     except ValueError as exc:
@@ -159,6 +156,13 @@ def users_create(
     asyncio.run(create())
 
 
+def _read_password(prompt: str, *, from_stdin: bool) -> str:
+    """Asked for twice at a terminal; one line of standard input when piped (or asked to)."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
 @users_app.command("set-password")
 def users_set_password(
     username: str,
@@ -168,10 +172,7 @@ def users_set_password(
 ) -> None:
     """Set a user's password (e.g. for the admin who lost theirs); it is asked for twice
     unless --password-stdin. The user's existing tokens stop working."""
-    if password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _read_password("New password", from_stdin=password_stdin)
     try:
         password = TypeAdapter(Password).validate_python(password)
     except ValueError as exc:
