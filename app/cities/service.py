@@ -1,6 +1,6 @@
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -142,6 +142,13 @@ async def update_city(session: AsyncSession, city: City, data: CityUpdate, *, ac
         field in values and values[field] != getattr(city, field) for field in _IDENTITY
     ):
         await _check_identity(session, city, values)
+    if "country_code" in values and values["country_code"] != city.country_code:
+        # Its contacts keep their city's country (contact.country_code).
+        await session.execute(
+            update(Contact)
+            .where(col(Contact.city_id) == city.id)
+            .values(country_code=values["country_code"])
+        )
     return await update_record(
         session, city, values, actor=actor, entity=AuditEntity.city, refresh=_refresh_search
     )

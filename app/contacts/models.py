@@ -25,6 +25,15 @@ class Contact(RecordMixin, table=True):
             sqlite_where=text("archived_at IS NULL"),
             postgresql_where=text("archived_at IS NULL"),
         ),
+        # Lists by country, in name order: read from this index in order, never sorted.
+        Index(
+            "ix_contact_country_code_name_key_live",
+            "country_code",
+            "name_key",
+            "id",
+            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text("archived_at IS NULL"),
+        ),
         Index(
             "ix_contact_search_text",
             "search_text",
@@ -40,6 +49,10 @@ class Contact(RecordMixin, table=True):
     department: str | None = Field(default=None, max_length=200)
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
     city_id: int | None = Field(default=None, foreign_key="city.id", index=True)
+    # The city's country, kept with the contact (the services keep it in step): a country's
+    # contacts in name order are then one index range, where a subquery on the city made
+    # PostgreSQL walk the whole name index when a country's names sort late (Hangul, kanji).
+    country_code: str | None = Field(default=None, max_length=2)
     email: str | None = Field(default=None, max_length=320)
     email_key: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)

@@ -52,11 +52,7 @@ def filtered_contacts(session: AsyncSession, filters: ContactFilters) -> Select[
     if filters.is_active is not None:
         stmt = stmt.where(col(Contact.is_active).is_(filters.is_active))
     if filters.country_code:
-        stmt = stmt.where(
-            col(Contact.city_id).in_(
-                select(col(City.id)).where(col(City.country_code) == filters.country_code)
-            )
-        )
+        stmt = stmt.where(col(Contact.country_code) == filters.country_code)
     if filters.q:
         stmt = stmt.where(
             col(Contact.search_text).like(like_pattern(filters.q, pairs=True), escape="\\")
@@ -94,17 +90,19 @@ async def _check_email_free(
         )
 
 
-async def _resolve_phone(
-    session: AsyncSession, values: dict[str, Any], city_id: int | None
-) -> None:
+async def _country_of(session: AsyncSession, city_id: int | None) -> str | None:
+    city = await session.get(City, city_id) if city_id is not None else None
+    return city.country_code if city else None
+
+
+def _resolve_phone(values: dict[str, Any], country_code: str | None) -> None:
     """A phone number written without its country code is read as a number of the country
     of the contact's city."""
     phone = values.get("phone")
     if not phone or phone.startswith("+"):
         return
-    city = await session.get(City, city_id) if city_id is not None else None
     try:
-        values["phone"] = phone_number(phone, city.country_code if city else None)
+        values["phone"] = phone_number(phone, country_code)
     except ValueError as exc:
         raise InvalidInput.field("phone", str(exc)) from exc
 
@@ -132,8 +130,9 @@ async def create_contact(session: AsyncSession, data: ContactCreate, *, actor: s
     values = data.model_dump()
     await _check_email_free(session, data.email)
     await _check_references(session, values)
-    await _resolve_phone(session, values, values.get("city_id"))
-    contact = Contact(**values)
+    country_code = await _country_of(session, values.get("city_id"))
+    _resolve_phone(values, country_code)
+    contact = Contact(**values, country_code=country_code)
     _refresh_derived(contact)
     await create_record(session, contact, actor=actor, entity=AuditEntity.contact, extra={})
     return await _load_names(session, contact)
@@ -151,7 +150,9 @@ async def update_contact(
         if k in ("city_id", "organization_id") and v != getattr(contact, k)
     }
     await _check_references(session, changed_refs)
-    await _resolve_phone(session, values, values.get("city_id", contact.city_id))
+    country_code = await _country_of(session, values.get("city_id", contact.city_id))
+    _resolve_phone(values, country_code)
+    contact.country_code = country_code  # derived from the city: not audited
     await update_record(
         session, contact, values, actor=actor, entity=AuditEntity.contact, refresh=_refresh_derived
     )

@@ -430,3 +430,38 @@ async def test_stale_if_match_is_refused(client):
     )
     assert response.status_code == 412
     assert (await client.get(f"/api/v1/contacts/{contact['id']}")).json()["position"] == "Mayor"
+
+
+async def test_country_filter_follows_the_contacts_city_and_its_country(client):
+    """A contact is in its city's country: moving the contact, or correcting the city's
+    country, moves it between the country lists (and their exports)."""
+    busan = await make_city(client, name="Busan", country_code="KR")
+    tallinn = await make_city(client, name="Tallinn", country_code="EE")
+    kim = await make_contact(client, full_name="Kim Min-jun", city_id=busan["id"])
+    kadri = await make_contact(client, full_name="Kadri Tamm", city_id=tallinn["id"])
+    await make_contact(client, full_name="No City")
+
+    async def names(country: str) -> list[str]:
+        response = await client.get("/api/v1/contacts", params={"country_code": country})
+        assert response.status_code == 200, response.text
+        return [c["full_name"] for c in response.json()["items"]]
+
+    assert await names("KR") == ["Kim Min-jun"]
+    assert await names("EE") == ["Kadri Tamm"]
+
+    moved = await client.patch(f"/api/v1/contacts/{kim['id']}", json={"city_id": tallinn["id"]})
+    assert moved.status_code == 200, moved.text
+    assert await names("KR") == []
+    assert await names("EE") == ["Kadri Tamm", "Kim Min-jun"]
+
+    fixed = await client.patch(f"/api/v1/cities/{tallinn['id']}", json={"country_code": "FI"})
+    assert fixed.status_code == 200, fixed.text
+    assert await names("EE") == []
+    assert await names("FI") == ["Kadri Tamm", "Kim Min-jun"]
+    export = await client.get("/api/v1/contacts/export", params={"country_code": "FI"})
+    assert export.status_code == 200
+    assert "Kadri Tamm" in export.text and "Kim Min-jun" in export.text
+
+    dropped = await client.patch(f"/api/v1/contacts/{kadri['id']}", json={"city_id": None})
+    assert dropped.status_code == 200, dropped.text
+    assert await names("FI") == ["Kim Min-jun"]
