@@ -8,7 +8,7 @@ export UV_PYTHON ?= $(shell command -v $(PYTHON))
 export UV_PYTHON_DOWNLOADS ?= never
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test contract install lint bench-seed clean
+.PHONY: run test contract install lint messages bench-seed clean
 
 run: .venv/.installed
 	.venv/bin/crm serve
@@ -29,6 +29,12 @@ lint: .venv/.installed
 	.venv/bin/ruff check app tests migrations bench
 	.venv/bin/ruff format --check app tests migrations bench
 	.venv/bin/mypy
+
+# The web app's messages, extracted into app/web/translations/messages.pot (not kept in git):
+# each new msgid goes, translated, into its area's .po (README, "Translations").
+messages: .venv/.installed
+	.venv/bin/pybabel extract -F babel.cfg -k N_ --no-location --omit-header \
+		-o app/web/translations/messages.pot .
 
 .venv/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen

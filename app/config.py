@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The desk's time zone (IANA name): it decides what "today" is (see app/clock.py).
     time_zone: str = "Asia/Taipei"
+    # The web app: a session ends after this many minutes without a request.
+    web_idle_minutes: int = Field(default=60, gt=0)
 
     @field_validator("time_zone")
     @classmethod

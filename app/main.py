@@ -42,6 +42,7 @@ from app.reports.routes import router as reports_router
 from app.search.routes import router as search_router
 from app.server import keep_secrets_out_of_the_access_log
 from app.timeline.routes import router as timeline_router
+from app.web import install as install_web
 
 API_PREFIX = "/api/v1"
 
@@ -127,4 +128,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dependencies=[Depends(refuse_nul_in_request), Depends(current_user)],
         )
     openapi.install(app)
+    install_web(app)  # the staff's web app at /
     return app

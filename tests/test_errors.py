@@ -33,8 +33,8 @@ async def broken_app(app):
             await connection.execute(text(SECRET_SQL))
         return {}
 
-    application.add_api_route("/boom", boom, methods=["GET"])
-    application.add_api_route("/bad-sql", bad_sql, methods=["GET"])
+    application.add_api_route("/api/v1/boom", boom, methods=["GET"])
+    application.add_api_route("/api/v1/bad-sql", bad_sql, methods=["GET"])
     yield application
     await application.state.database.dispose()
 
@@ -114,7 +114,8 @@ async def test_unknown_routes_are_404_problems(client, anon):
     for api in (client, anon):
         assert_problem(await api.get("/api/v1/nothing-here"), 404)
         assert_problem(await api.post("/api/v1/cities/1/explode"), 404)
-        assert_problem(await api.get("/not-the-api"), 404)
+        page = await api.get("/not-the-api")  # the web app's: a page
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
 
 
 async def test_malformed_json_is_400(client):
@@ -181,7 +182,7 @@ async def test_body_limit_follows_the_setting(app):
 
 async def test_unexpected_exception_is_500_problem_without_internals(broken_app):
     async with _client(broken_app) as api:
-        for path in ("/boom", "/bad-sql"):
+        for path in ("/api/v1/boom", "/api/v1/bad-sql"):
             response = await api.get(path, headers={"X-Request-ID": "trace-me-123"})
             body = assert_problem(response, 500)
             assert body["request_id"] == "trace-me-123"

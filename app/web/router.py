@@ -1,0 +1,13 @@
+"""Every page of the web app. Each area's module has a ``router``; ``install`` (app/web/
+__init__.py) includes each one directly in the app (not nested: route matching stays cheap),
+all with the CSRF check (a state-changing request must carry the browser's token).
+A new area adds its module here."""
+
+from fastapi import APIRouter
+
+from app.web import auth, today
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    today.router,
+)

@@ -1,0 +1,25 @@
+// The few behaviours the pages need beyond htmx. No build step; plain ES2020.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  // The main menu folds away on a phone: the Menu button opens and closes it.
+  const toggle = document.querySelector(".nav-toggle");
+  const nav = document.getElementById("site-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+  }
+});
+// A page replaced by htmx may bring its own messages: announce them in the status area.
+document.addEventListener("htmx:responseError", (event) => {
+  const flashes = document.getElementById("flashes");
+  const message = document.querySelector('meta[name="htmx-error-message"]');
+  if (flashes && message) {
+    const p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.textContent = message.content;
+    flashes.replaceChildren(p);
+  }
+});

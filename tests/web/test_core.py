@@ -1,0 +1,236 @@
+"""The web app's frame without a browser: sessions, CSRF, roles, languages, error pages."""
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from app.web import session as web_session
+from tests.conftest import PASSWORD
+from tests.factories import edit, make_follow_up, make_user, today
+from tests.web.conftest import csrf_of, csrf_token, web_sign_in
+
+
+async def test_a_page_without_a_session_sends_to_sign_in(web: httpx.AsyncClient) -> None:
+    response = await web.get("/", params={})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=/"
+
+
+async def test_an_htmx_request_without_a_session_is_told_to_redirect(
+    web: httpx.AsyncClient,
+) -> None:
+    response = await web.get(
+        "/", headers={"HX-Request": "true", "HX-Current-URL": "http://test/contacts?q=x"}
+    )
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/sign-in?next=%2Fcontacts"
+
+
+async def test_sign_in_sets_a_safe_cookie_and_goes_to_next(web: httpx.AsyncClient) -> None:
+    token = await csrf_token(web, "/sign-in?next=/contacts")
+    response = await web.post(
+        "/sign-in",
+        data={"username": "Editor", "password": PASSWORD, "csrf_token": token, "next": "/contacts"},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/contacts"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "crm_session=" in c)
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    page = await web.get("/")
+    assert page.status_code == 200
+    assert "editor" in page.text
+    assert page.headers["cache-control"] == "no-store"
+
+
+async def test_sign_in_over_https_sets_a_secure_cookie(app, anon) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
+        token = await csrf_token(client)
+        response = await client.post(
+            "/sign-in", data={"username": "editor", "password": PASSWORD, "csrf_token": token}
+        )
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "crm_session=" in c)
+    assert "Secure" in cookie
+
+
+async def test_sign_in_never_goes_to_another_site(web: httpx.AsyncClient) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        token = await csrf_token(web)
+        response = await web.post(
+            "/sign-in",
+            data={"username": "editor", "password": PASSWORD, "csrf_token": token, "next": target},
+        )
+        assert response.headers["location"] == "/"
+
+
+async def test_a_wrong_password_shows_the_form_again(web: httpx.AsyncClient) -> None:
+    token = await csrf_token(web)
+    response = await web.post(
+        "/sign-in", data={"username": "editor", "password": "nope", "csrf_token": token}
+    )
+    assert response.status_code == 400
+    assert "The username or password is not correct." in response.text
+    assert 'value="editor"' in response.text
+    assert "crm_session" not in response.headers.get("set-cookie", "")
+
+
+async def test_sign_in_without_the_csrf_token_is_refused(web: httpx.AsyncClient) -> None:
+    await csrf_token(web)  # the browser has a pre-session cookie, but the form lacks the token
+    response = await web.post("/sign-in", data={"username": "editor", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "did not come from this site" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_a_post_with_a_wrong_csrf_token_is_refused(web: httpx.AsyncClient) -> None:
+    await web_sign_in(web, "editor")
+    response = await web.post("/sign-out", data={"csrf_token": "0" * 64})
+    assert response.status_code == 403
+    assert (await web.get("/")).status_code == 200  # still signed in
+
+
+async def test_the_csrf_token_may_come_in_a_header(web: httpx.AsyncClient) -> None:
+    token = await web_sign_in(web, "editor")
+    response = await web.post("/sign-out", headers={"X-CSRF-Token": token})
+    assert response.status_code == 303
+    assert (await web.get("/")).status_code == 303
+
+
+async def test_a_token_of_another_session_is_refused(app, web: httpx.AsyncClient) -> None:
+    other_token = await web_sign_in(web, "editor")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+        await web_sign_in(other, "editor")
+        response = await other.post("/sign-out", data={"csrf_token": other_token})
+    assert response.status_code == 403
+
+
+async def test_sign_out_ends_the_session(web: httpx.AsyncClient, tokens) -> None:
+    token = await web_sign_in(web, "viewer")
+    stolen = web.cookies.get(web_session.SESSION_COOKIE)
+    response = await web.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/sign-in"
+    assert (await web.get("/")).status_code == 303
+    # The cookie, had someone copied it, no longer works either.
+    web.cookies.set(web_session.SESSION_COOKIE, stolen or "")
+    assert (await web.get("/")).status_code == 303
+    signed_out = await web.get("/sign-in")
+    assert "You are signed out." in signed_out.text
+
+
+async def test_a_password_reset_or_deactivation_through_the_api_ends_the_web_session(
+    web: httpx.AsyncClient, admin: httpx.AsyncClient
+) -> None:
+    user = await make_user(admin, "ming", password="first-long-password")
+    await web_sign_in(web, "ming", "first-long-password")
+    assert (await web.get("/")).status_code == 200
+    await edit(admin, "users", user["id"], password="second-long-password")
+    assert (await web.get("/")).status_code == 303
+    await web_sign_in(web, "ming", "second-long-password")
+    await edit(admin, "users", user["id"], is_active=False)
+    assert (await web.get("/")).status_code == 303
+
+
+async def test_the_session_ends_after_the_idle_timeout(app, web: httpx.AsyncClient) -> None:
+    settings = app.state.settings
+    long_ago = datetime.now(UTC) - timedelta(minutes=settings.web_idle_minutes + 1)
+    web.cookies.set(
+        web_session.SESSION_COOKIE, web_session.issue_session_token(2, 0, settings, now=long_ago)
+    )
+    assert (await web.get("/")).status_code == 303
+    recent = datetime.now(UTC) - timedelta(minutes=settings.web_idle_minutes - 1)
+    web.cookies.set(
+        web_session.SESSION_COOKIE, web_session.issue_session_token(2, 0, settings, now=recent)
+    )
+    response = await web.get("/")
+    assert response.status_code == 200
+    # Working renews the session: a fresh cookie, with the same session (same CSRF token).
+    renewed = response.cookies.get(web_session.SESSION_COOKIE)
+    assert renewed is not None
+    token = web_session.read_session_cookie_value(renewed, settings)
+    assert token is not None and token.issued_at > recent
+
+
+async def test_a_viewer_sees_no_admin_link(web: httpx.AsyncClient) -> None:
+    await web_sign_in(web, "viewer")
+    page = await web.get("/")
+    assert 'href="/admin/users"' not in page.text
+    await web_sign_in(web, "admin")
+    assert 'href="/admin/users"' in (await web.get("/")).text
+
+
+async def test_the_first_visit_follows_accept_language(web: httpx.AsyncClient) -> None:
+    cases = {
+        "zh-TW,zh;q=0.9,en;q=0.8": "zh-Hant-TW",
+        "zh-Hant": "zh-Hant-TW",
+        "zh": "zh-Hant-TW",
+        "en-US,en;q=0.9": "en",
+        "fr-FR,en;q=0.5,zh;q=0.4": "en",
+        "de": "en",
+        "en;q=0.5, zh-TW": "zh-Hant-TW",
+    }
+    for header, lang in cases.items():
+        page = await web.get("/sign-in", headers={"Accept-Language": header})
+        assert f'<html lang="{lang}">' in page.text, header
+    chinese = await web.get("/sign-in", headers={"Accept-Language": "zh-TW"})
+    assert "登入" in chinese.text
+
+
+async def test_the_chosen_language_is_remembered(web: httpx.AsyncClient) -> None:
+    token = await csrf_token(web)
+    response = await web.post(
+        "/language", data={"language": "zh_Hant_TW", "next": "/sign-in", "csrf_token": token}
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/sign-in"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "crm_lang=" in c)
+    assert "Max-Age=" in cookie
+    page = await web.get("/sign-in", headers={"Accept-Language": "en"})
+    assert '<html lang="zh-Hant-TW">' in page.text and "使用者名稱" in page.text
+    token = csrf_of(page.text)
+    await web.post("/language", data={"language": "en", "next": "/", "csrf_token": token})
+    page = await web.get("/sign-in", headers={"Accept-Language": "zh-TW"})
+    assert '<html lang="en">' in page.text
+
+
+async def test_the_language_switch_needs_the_csrf_token(web: httpx.AsyncClient) -> None:
+    await csrf_token(web)
+    response = await web.post("/language", data={"language": "en", "next": "/"})
+    assert response.status_code == 403
+
+
+async def test_web_errors_are_pages_and_api_errors_stay_problems(web: httpx.AsyncClient) -> None:
+    await web_sign_in(web, "editor")
+    page = await web.get("/no-such-page", headers={"Accept-Language": "zh-TW"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "找不到頁面" in page.text
+    api = await web.get("/api/v1/no-such-thing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_unknown_query_parameter_is_a_page_too(web: httpx.AsyncClient) -> None:
+    response = await web.get("/sign-in", params={"nonsense": "1"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_static_files_are_served(web: httpx.AsyncClient) -> None:
+    page = await web.get("/sign-in")
+    for name in ("app.css", "htmx-2.0.11.min.js", "app.js"):
+        assert f"/static/web/{name}?v=" in page.text
+        response = await web.get(f"/static/web/{name}")
+        assert response.status_code == 200
+
+
+async def test_a_viewer_is_refused_an_edit_route(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    follow_up = await make_follow_up(client, title="Send the MoU draft", due_on=today(1))
+    token = await web_sign_in(web, "viewer")
+    response = await web.post(f"/follow-ups/{follow_up['id']}/done", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert "You are not allowed to do this" in response.text
+    still = await client.get(f"/api/v1/follow-ups/{follow_up['id']}")
+    assert still.json()["status"] == "open"

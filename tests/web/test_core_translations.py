@@ -1,0 +1,80 @@
+"""Every message of the web app (templates and Python) has a Traditional Chinese translation.
+
+A failure lists the missing messages with where they are; add each to the .po of its area
+(app/web/translations/zh_Hant_TW/LC_MESSAGES/<area>.po), as README "Translations" says."""
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from app.web import i18n
+
+WEB = Path(i18n.__file__).parent
+METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2")]
+OPTIONS_MAP = {
+    "templates/**.html": {
+        "extensions": "jinja2.ext.i18n",
+        "trim_blocks": "true",
+        "lstrip_blocks": "true",
+    }
+}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+
+
+def _messages() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        WEB, METHOD_MAP, OPTIONS_MAP, KEYWORDS, strip_comment_tags=True
+    ):
+        for msgid in message if isinstance(message, tuple) else (message,):
+            if msgid:
+                found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return found
+
+
+def _translated() -> dict[str, str]:
+    translated: dict[str, str] = {}
+    for path in sorted((i18n.TRANSLATIONS / i18n.ZH / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=i18n.ZH)
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if all(strings):
+                for msgid in ids:
+                    translated[msgid] = strings[0]
+    return translated
+
+
+def test_every_web_message_has_a_chinese_translation() -> None:
+    messages = _messages()
+    assert len(messages) > 20, "the extractor found (almost) nothing; is the method map right?"
+    translated = _translated()
+    missing = {msgid: where for msgid, where in messages.items() if msgid not in translated}
+    assert not missing, "Messages without a zh_Hant_TW translation:\n" + "\n".join(
+        f"  {msgid!r}  ({', '.join(where[:3])})" for msgid, where in sorted(missing.items())
+    )
+
+
+def test_placeholders_survive_translation() -> None:
+    placeholder = re.compile(r"%\((\w+)\)s")
+    wrong = [
+        (msgid, text)
+        for msgid, text in _translated().items()
+        if sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(text))
+    ]
+    assert not wrong, wrong
+
+
+def test_the_catalogs_load() -> None:
+    i18n.translations.cache_clear()
+    i18n.activate(i18n.ZH)
+    try:
+        assert i18n.gettext("Contacts") == "聯絡人"
+        assert i18n.country_name("KR") == "南韓"
+    finally:
+        i18n.activate(i18n.EN)
