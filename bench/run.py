@@ -51,22 +51,37 @@ QUIET_CORES = 0.3  # more than this busy before the run and the report says so
 WRK_SCRIPT = """
 local paths = {}
 local counter = 0
+local threads = {}
+unexpected = 0
+setup = function(thread) threads[#threads + 1] = thread end
 init = function(args)
   for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
   local auth = os.getenv("BENCH_AUTH")
   if auth ~= nil and auth ~= "" then wrk.headers["Authorization"] = auth end
+  for name, value in string.gmatch(os.getenv("BENCH_HEADERS") or "", "([^:\\n]+): ([^\\n]*)") do
+    wrk.headers[name] = value
+  end
 end
 request = function()
   counter = counter % #paths + 1
   return wrk.format("GET", paths[counter])
 end
+-- Only when asked: a response() function makes wrk keep every response's headers and body.
+local expected = tonumber(os.getenv("BENCH_EXPECT_STATUS") or "")
+if expected ~= nil then
+  response = function(status, headers, body)
+    if status ~= expected and status < 400 then unexpected = unexpected + 1 end
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
+  local others = 0
+  for _, thread in ipairs(threads) do others = others + (thread:get("unexpected") or 0) end
   io.write(string.format(
     'BENCH_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
     '"max_us": %d, "status_errors": %d, "other_errors": %d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.status, e.connect + e.read + e.write + e.timeout))
+    latency.max, e.status + others, e.connect + e.read + e.write + e.timeout))
 end
 """
 
@@ -95,9 +110,31 @@ class Result:
 # -- targets ----------------------------------------------------------------------------------
 
 
+@dataclass
+class Draws:
+    """Values drawn from the data, ``count`` of each, to build the requested paths from."""
+
+    contact_ids: list[int]
+    country_codes: list[str]
+    city_ids: list[int]
+    terms: list[str]
+
+
 async def sample_targets(database_url: str, count: int, seed: int) -> dict[str, list[str]]:
-    """Paths to request, drawn from the data: any live contact; a country and a city as often
-    as they occur (by contacts, by interactions), so busy ones come up as often as in use."""
+    """Paths to request, drawn from the data (``draw_values``)."""
+    draws = await draw_values(database_url, count, seed)
+    return {
+        "contact": [f"/api/v1/contacts/{i}" for i in draws.contact_ids],
+        "list": [f"/api/v1/contacts?country_code={c}&limit=50" for c in draws.country_codes],
+        "timeline": [f"/api/v1/cities/{i}/timeline" for i in draws.city_ids],
+        "search": [f"/api/v1/search?q={quote(t)}" for t in draws.terms],
+        "reference": [f"/contacts/{i}" for i in draws.contact_ids],
+    }
+
+
+async def draw_values(database_url: str, count: int, seed: int) -> Draws:
+    """Any live contact; a country and a city as often as they occur (by contacts, by
+    interactions), so busy ones come up as often as in use; the search terms in turn."""
     rng = random.Random(seed)
     engine = create_async_engine(database_url)
     try:
@@ -129,13 +166,7 @@ async def sample_targets(database_url: str, count: int, seed: int) -> dict[str, 
     city_ids = rng.choices([c for c, _ in cities], [n for _, n in cities], k=count)
     terms = [SEARCH_TERMS[i % len(SEARCH_TERMS)] for i in range(count)]
     rng.shuffle(terms)
-    return {
-        "contact": [f"/api/v1/contacts/{i}" for i in contacts],
-        "list": [f"/api/v1/contacts?country_code={c}&limit=50" for c in country_codes],
-        "timeline": [f"/api/v1/cities/{i}/timeline" for i in city_ids],
-        "search": [f"/api/v1/search?q={quote(t)}" for t in terms],
-        "reference": [f"/contacts/{i}" for i in contacts],
-    }
+    return Draws(contacts, country_codes, city_ids, terms)
 
 
 # -- servers ----------------------------------------------------------------------------------
@@ -246,14 +277,27 @@ def wait_quiet(seconds: float) -> float | None:
 
 
 def run_wrk(
-    scenario: Scenario, clients: int, seconds: float, auth: str, workdir: Path
+    scenario: Scenario,
+    clients: int,
+    seconds: float,
+    auth: str,
+    workdir: Path,
+    *,
+    headers: dict[str, str] | None = None,
+    expect_status: int | None = None,
 ) -> tuple[float, float, float, int]:
-    """(req/s, p50 ms, p99 ms, errors) from one bounded wrk run (one thread)."""
+    """(req/s, p50 ms, p99 ms, errors) from one bounded wrk run (one thread). Errors are
+    failed requests and answers ≥ 400; with ``expect_status``, any other status too.
+    ``headers`` are sent with every request (besides the ``auth`` Authorization)."""
     paths_file = workdir / f"{scenario.name}.paths"
     paths_file.write_text("\n".join(scenario.paths) + "\n")
     script = workdir / "bench.lua"
     script.write_text(WRK_SCRIPT)
-    env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_AUTH": auth}
+    extra = "".join(f"{name}: {value}\n" for name, value in (headers or {}).items())
+    env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_AUTH": auth,
+           "BENCH_HEADERS": extra}  # fmt: skip
+    if expect_status is not None:
+        env["BENCH_EXPECT_STATUS"] = str(expect_status)
     command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                "-s", str(script), f"http://{HOST}:{scenario.port}"]  # fmt: skip
     output = subprocess.run(
@@ -270,9 +314,15 @@ def run_wrk(
 
 
 async def _httpx_load(
-    scenario: Scenario, clients: int, seconds: float, auth: str
+    scenario: Scenario,
+    clients: int,
+    seconds: float,
+    auth: str,
+    extra_headers: dict[str, str] | None = None,
+    expect_status: int | None = None,
 ) -> tuple[float, float, float, int]:
     headers = {"Authorization": auth} if auth else {}
+    headers.update(extra_headers or {})
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -291,7 +341,9 @@ async def _httpx_load(
                 sent = time.perf_counter()
                 try:
                     response = await client.get(path)
-                    if response.status_code >= 400:
+                    if response.status_code >= 400 or (
+                        expect_status is not None and response.status_code != expect_status
+                    ):
                         errors += 1
                 except httpx.HTTPError:
                     errors += 1
@@ -308,9 +360,17 @@ async def _httpx_load(
 
 
 def run_httpx(
-    scenario: Scenario, clients: int, seconds: float, auth: str, workdir: Path
+    scenario: Scenario,
+    clients: int,
+    seconds: float,
+    auth: str,
+    workdir: Path,
+    *,
+    headers: dict[str, str] | None = None,
+    expect_status: int | None = None,
 ) -> tuple[float, float, float, int]:
-    return asyncio.run(_httpx_load(scenario, clients, seconds, auth))
+    """As ``run_wrk``, with an httpx client in this process."""
+    return asyncio.run(_httpx_load(scenario, clients, seconds, auth, headers, expect_status))
 
 
 # -- report -----------------------------------------------------------------------------------
