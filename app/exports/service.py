@@ -148,7 +148,7 @@ PEOPLE_VALUES = {
         "accepted": "Accepted",
         "declined": "Declined",
         "attended": "Attended",
-        "no_show": "No-show",
+        "no_show": "Did not come",
         "cancelled": "Cancelled",
     },
     "active": {"yes": "Yes", "no": "No"},

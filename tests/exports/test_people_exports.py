@@ -113,7 +113,7 @@ async def test_english_labels_for_people_and_the_apis_names_by_default(app, clie
     rows = _rows(await _invitations(app, event_id, "ods", labels=english), "ods")
     assert rows[0][:3] == ["Honorific", "Name", "Name in local script"]
     assert rows[0][10:12] == ["Status", "Send on"]
-    assert sorted(row[10] for row in rows[1:]) == ["Attended", "No-show", "Sent"]
+    assert sorted(row[10] for row in rows[1:]) == ["Attended", "Did not come", "Sent"]
     assert "Taiwan" in {row[6] for row in rows[1:]}
 
     # Without labels, what API clients rely on: field names and codes.
