@@ -1,9 +1,11 @@
-"""Spreadsheet-safe cells, streaming CSV and streaming XLSX: what every export and CSV report
+"""Spreadsheet-safe cells, streaming CSV, XLSX and ODS: what every export and CSV report
 shares.
 
 CSV is UTF-8 with a BOM (so Excel shows 臺北, 김민준, Gaziantep's ı and Chișinău's ș), quoted per
 RFC 4180, and a cell that a spreadsheet would run as a formula is defused with a leading '.
-XLSX cells are all typed as text, so nothing in them is ever run as a formula (no ' needed)."""
+XLSX and ODS cells are all typed as text, so nothing in them is ever run as a formula (no '
+needed), and both sheets are laid out the same way for people: a frozen, filtered header,
+landscape pages one sheet wide."""
 
 import asyncio
 import contextlib
