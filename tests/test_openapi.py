@@ -10,6 +10,7 @@ from app.main import create_app
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 @pytest.fixture(scope="module")
@@ -150,10 +151,15 @@ def test_downloads_are_binary_per_media_type(document) -> None:
     ops = operations(document)
     binary = {"schema": {"type": "string", "format": "binary"}}
     export = ops["contacts_export"]["responses"]["200"]
-    assert export["content"] == {"text/csv": binary, XLSX: binary, "text/vcard": binary}
+    assert export["content"] == {
+        "text/csv": binary,
+        XLSX: binary,
+        ODS: binary,
+        "text/vcard": binary,
+    }
     assert export["headers"]["Content-Disposition"]["required"]
     invitations = ops["events_invitations_export"]["responses"]["200"]["content"]
-    assert invitations == {"text/csv": binary, XLSX: binary}
+    assert invitations == {"text/csv": binary, XLSX: binary, ODS: binary}
     feed = ops["calendar_feed"]["responses"]["200"]
     assert feed["content"] == {"text/calendar": binary}
     report = ops["reports_dormant_partners"]["responses"]["200"]

@@ -21,7 +21,7 @@ from app.exports import service as exports_service
 from app.exports.schemas import ExportFormat, TableFormat
 from app.invitations.schemas import EventInvitationFilters
 
-export_app = typer.Typer(help="Export invitation lists and contacts (CSV, XLSX, vCard).")
+export_app = typer.Typer(help="Export invitation lists and contacts (CSV, XLSX, ODS, vCard).")
 
 ACTOR = "cli"
 F = TypeVar("F", bound=StrEnum)
@@ -81,7 +81,7 @@ def export_invitations(
     filters: EventInvitationFilters,
     export_format: Annotated[
         TableFormat | None,
-        typer.Option("--format", "-f", help="csv or xlsx (default: the output's extension)"),
+        typer.Option("--format", "-f", help="csv, xlsx or ods (default: the output's extension)"),
     ] = None,
 ) -> None:
     """Write an event's invitation list (one row per live invitation) to a file."""
@@ -110,7 +110,9 @@ def export_contacts(
     filters: ContactFilters,
     export_format: Annotated[
         ExportFormat | None,
-        typer.Option("--format", "-f", help="csv, xlsx or vcf (default: the output's extension)"),
+        typer.Option(
+            "--format", "-f", help="csv, xlsx, ods or vcf (default: the output's extension)"
+        ),
     ] = None,
 ) -> None:
     """Write the contacts (all, or those the filters select) to a file."""

@@ -47,7 +47,9 @@ def _send(export: exports_service.Export) -> StreamingResponse:
 @router.get(
     "/events/{event_id}/invitations/export",
     response_class=StreamingResponse,
-    responses=_file_responses(formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE),
+    responses=_file_responses(
+        formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE, formats.ODS_MEDIA_TYPE
+    ),
 )
 @without_head
 async def export_invitations(
@@ -58,8 +60,8 @@ async def export_invitations(
     query: Annotated[InvitationExportQuery, Query()],
 ) -> StreamingResponse:
     """The event's invitations the list's filters select (live ones unless
-    ``include_archived``) as CSV (UTF-8 with BOM, for Excel) or XLSX, one row per invitation,
-    ordered by name (editors and admins; the export is audited)."""
+    ``include_archived``) as CSV (UTF-8 with BOM, for Excel), XLSX or ODS (OpenDocument), one
+    row per invitation, ordered by name (editors and admins; the export is audited)."""
     export = await exports_service.export_invitations(
         session,
         engine=engine,
@@ -75,7 +77,10 @@ async def export_invitations(
     "/contacts/export",
     response_class=StreamingResponse,
     responses=_file_responses(
-        formats.CSV_MEDIA_TYPE, formats.XLSX_MEDIA_TYPE, exports_service.VCARD_MEDIA_TYPE
+        formats.CSV_MEDIA_TYPE,
+        formats.XLSX_MEDIA_TYPE,
+        formats.ODS_MEDIA_TYPE,
+        exports_service.VCARD_MEDIA_TYPE,
     ),
 )
 @without_head
@@ -86,8 +91,8 @@ async def export_contacts(
     query: Annotated[ContactExportQuery, Query()],
     today: TodayDep,
 ) -> StreamingResponse:
-    """The contacts the list's filters select, as CSV, XLSX or vCard 3.0 (editors and admins;
-    the export is audited)."""
+    """The contacts the list's filters select, as CSV, XLSX, ODS (OpenDocument) or vCard 3.0
+    (editors and admins; the export is audited)."""
     export = await exports_service.export_contacts(
         session,
         engine=engine,

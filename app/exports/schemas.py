@@ -7,6 +7,7 @@ from app.invitations.schemas import EventInvitationFilters
 class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
+    ods = "ods"
     vcf = "vcf"
 
 
@@ -15,6 +16,7 @@ class TableFormat(StrEnum):
 
     csv = "csv"
     xlsx = "xlsx"
+    ods = "ods"
 
 
 class ContactExportQuery(ContactFilters):

@@ -1,13 +1,16 @@
-"""Exports: an event's invitation list and the contacts, as CSV, XLSX or vCard.
+"""Exports: an event's invitation list and the contacts, as CSV, XLSX, ODS or vCard.
 
 An export is counted and audited in the caller's transaction; its rows are then streamed from a
 connection of their own (the request's session is closed before the body is sent), a batch at a
-time from a server-side cursor, so memory stays flat however many rows there are."""
+time from a server-side cursor, so memory stays flat however many rows there are.
+
+The API's tables speak the API's language (field names as headers, codes as values); the
+web app's, given ``people_labels(gettext)``, speak the reader's."""
 
 import asyncio
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -45,6 +48,7 @@ VCARD_MEDIA_TYPE = "text/vcard; charset=utf-8"
 MEDIA_TYPES = {
     ExportFormat.csv: formats.CSV_MEDIA_TYPE,
     ExportFormat.xlsx: formats.XLSX_MEDIA_TYPE,
+    ExportFormat.ods: formats.ODS_MEDIA_TYPE,
     ExportFormat.vcf: VCARD_MEDIA_TYPE,
 }
 UID_DOMAIN = "diplomacy-crm"
@@ -55,8 +59,8 @@ ProgressCallback = Callable[[int], None]
 
 @dataclass(frozen=True)
 class Column:
-    header: str
-    width: float  # in characters, for the XLSX sheet
+    key: str  # the API's header, and the key of the column's label
+    width: float  # in characters, for the XLSX and ODS sheets
 
 
 INVITATION_COLUMNS = (
@@ -94,6 +98,92 @@ CONTACT_COLUMNS = (
 )
 
 
+CountryName = Callable[[str | None], str | None]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a table export calls its columns, coded values and sheet, and how it names
+    countries. The default is the API's: field names, codes, English country names."""
+
+    headers: Mapping[str, str] = field(default_factory=dict)  # column key -> header
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> code -> word
+    sheet_titles: Mapping[str, str] = field(default_factory=dict)  # "contacts" -> sheet name
+    country_name: CountryName | None = None  # default: ``country_name`` below
+
+    def header(self, columns: Sequence[Column]) -> list[str]:
+        return [self.headers.get(column.key, column.key) for column in columns]
+
+    def sheet_title(self, name: str, default: str) -> str:
+        return self.sheet_titles.get(name, default)
+
+
+API_LABELS = Labels()
+
+
+def N_(message: str) -> str:  # noqa: N802  # the name Babel's extractor knows
+    """Marks a message for translation where it is defined; ``people_labels`` translates it."""
+    return message
+
+
+# The words people read instead of the API's names, in English; ``people_labels`` translates
+# them (their Traditional Chinese is in the web app's catalog, exports.po).
+PEOPLE_HEADERS = {
+    "honorific": N_("Honorific"),
+    "full_name": N_("Name"),
+    "local_name": N_("Name in local script"),
+    "position": N_("Position"),
+    "department": N_("Department"),
+    "organization": N_("Organization"),
+    "city": N_("City"),
+    "country": N_("Country"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "languages": N_("Languages"),
+    "tags": N_("Tags"),
+    "active": N_("Active"),
+    "source": N_("Source"),
+    "notes": N_("Notes"),
+    "status": N_("Status"),
+    "send_on": N_("Send on"),
+}
+PEOPLE_VALUES = {
+    "status": {
+        "planned": N_("Planned"),
+        "sent": N_("Sent"),
+        "accepted": N_("Accepted"),
+        "declined": N_("Declined"),
+        "attended": N_("Attended"),
+        "no_show": N_("Did not come"),
+        "cancelled": N_("Cancelled"),
+    },
+    "active": {"yes": N_("Yes"), "no": N_("No")},
+}
+PEOPLE_SHEET_TITLES = {"contacts": N_("Contacts"), "invitations": N_("Invitations")}
+
+
+def people_labels(
+    gettext: Callable[[str], str], *, country_name: CountryName | None = None
+) -> Labels:
+    """The labels of an export for people, in the language ``gettext`` translates into:
+    headers such as "Name" / "姓名" rather than ``full_name``, statuses such as "Sent" /
+    "已寄出" rather than ``sent``, and, given ``country_name``, countries named in that
+    language too."""
+    return Labels(
+        headers={key: gettext(label) for key, label in PEOPLE_HEADERS.items()},
+        values={
+            key: {code: gettext(word) for code, word in words.items()}
+            for key, words in PEOPLE_VALUES.items()
+        },
+        sheet_titles={key: gettext(title) for key, title in PEOPLE_SHEET_TITLES.items()},
+        country_name=country_name,
+    )
+
+
+def _column_index(columns: Sequence[Column], key: str) -> int:
+    return next(index for index, column in enumerate(columns) if column.key == key)
+
+
 @lru_cache(maxsize=512)
 def country_name(code: str | None) -> str | None:
     """The English name of a country, in the form people use ("Taiwan", "South Korea")
@@ -118,6 +208,7 @@ class Export:
     engine: AsyncEngine
     statement: Select[*tuple[Any, ...]]
     columns: Sequence[Column]
+    header: Sequence[str]
     to_cells: Callable[[Row[*tuple[Any, ...]]], Sequence[Any]]
     to_vcard: Callable[[Row[*tuple[Any, ...]]], str] | None = None
     sheet_title: str = "Export"
@@ -189,11 +280,11 @@ class Export:
             rows = _row_batches(self.engine, self.statement, _as_is, on_rows)
             return _vcard_stream(rows, self.to_vcard)
         batches = _row_batches(self.engine, self.statement, self.to_cells, on_rows)
-        header = [column.header for column in self.columns]
-        if self.format is ExportFormat.xlsx:
+        if self.format in (ExportFormat.xlsx, ExportFormat.ods):
+            stream = formats.xlsx_stream if self.format is ExportFormat.xlsx else formats.ods_stream
             widths = [column.width for column in self.columns]
-            return formats.xlsx_stream(header, batches, widths=widths, title=self.sheet_title)
-        return formats.csv_stream(header, batches)
+            return stream(self.header, batches, widths=widths, title=self.sheet_title)
+        return formats.csv_stream(self.header, batches)
 
 
 async def _close(chunks: AsyncIterator[bytes]) -> None:
@@ -251,10 +342,12 @@ async def _count(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> 
 
 
 def _check_fits(format: ExportFormat, rows: int) -> None:
-    if format is ExportFormat.xlsx and rows >= formats.XLSX_MAX_ROWS:
+    limits = {ExportFormat.xlsx: formats.XLSX_MAX_ROWS, ExportFormat.ods: formats.ODS_MAX_ROWS}
+    limit = limits.get(format)
+    if limit is not None and rows >= limit:
         detail = (
-            f"An XLSX sheet holds at most {formats.XLSX_MAX_ROWS - 1:,} rows and this export has "
-            f"{rows:,}; export CSV instead, or narrow the filters"
+            f"An {format.value.upper()} sheet holds at most {limit - 1:,} rows and this export "
+            f"has {rows:,}; export CSV instead, or narrow the filters"
         )
         error = {"parameter": "format", "in": "query", "detail": detail}
         raise InvalidInput(detail, errors=[error])
@@ -345,11 +438,22 @@ def invitation_rows(
     return invitations_service.filter_invitations(statement, filters)
 
 
-def _invitation_cells(row: Row[*tuple[Any, ...]]) -> list[Any]:
-    cells = list(row)
-    cells[6] = country_name(cells[6])
-    if cells[11] is not None:
-        cells[11] = cells[11].isoformat()
+def _invitation_cells(labels: Labels) -> Callable[[Row[*tuple[Any, ...]]], list[Any]]:
+    name_country = labels.country_name or country_name
+    statuses = labels.values.get("status")
+    country = _column_index(INVITATION_COLUMNS, "country")
+    status = _column_index(INVITATION_COLUMNS, "status")
+    send_on = _column_index(INVITATION_COLUMNS, "send_on")
+
+    def cells(row: Row[*tuple[Any, ...]]) -> list[Any]:
+        cells = list(row)
+        cells[country] = name_country(cells[country])
+        if statuses is not None:
+            cells[status] = statuses.get(cells[status], cells[status])
+        if cells[send_on] is not None:
+            cells[send_on] = cells[send_on].isoformat()
+        return cells
+
     return cells
 
 
@@ -361,9 +465,11 @@ async def export_invitations(
     format: TableFormat,
     filters: EventInvitationFilters,
     actor: str,
+    labels: Labels = API_LABELS,
 ) -> Export:
     """The invitations of an event the filters select (live ones unless ``include_archived``),
-    one row per invitation (404 for an unknown event)."""
+    one row per invitation (404 for an unknown event); ``labels`` name its columns and
+    statuses (the API's names unless told)."""
     event = await get_record(session, Event, event_id, "event")
     statement = invitation_rows(session, event_id, filters)
     rows = await _count(session, statement)
@@ -390,8 +496,9 @@ async def export_invitations(
         engine=engine,
         statement=statement,
         columns=INVITATION_COLUMNS,
-        to_cells=_invitation_cells,
-        sheet_title="Invitations",
+        header=labels.header(INVITATION_COLUMNS),
+        to_cells=_invitation_cells(labels),
+        sheet_title=labels.sheet_title("invitations", "Invitations"),
         **audit,
     )
 
@@ -433,10 +540,20 @@ def contact_rows(
     )
 
 
-def _contact_cells(row: Row[*tuple[Any, ...]]) -> list[Any]:
-    cells = list(row[:15])
-    cells[7] = country_name(cells[7])
-    cells[12] = "yes" if cells[12] else "no"
+def _contact_cells(labels: Labels) -> Callable[[Row[*tuple[Any, ...]]], list[Any]]:
+    name_country = labels.country_name or country_name
+    words = labels.values.get("active", {})
+    yes, no = words.get("yes", "yes"), words.get("no", "no")
+    width = len(CONTACT_COLUMNS)
+    country = _column_index(CONTACT_COLUMNS, "country")
+    active = _column_index(CONTACT_COLUMNS, "active")
+
+    def cells(row: Row[*tuple[Any, ...]]) -> list[Any]:
+        cells = list(row[:width])
+        cells[country] = name_country(cells[country])
+        cells[active] = yes if cells[active] else no
+        return cells
+
     return cells
 
 
@@ -505,8 +622,10 @@ async def export_contacts(
     filters: ContactFilters,
     today: date,
     actor: str,
+    labels: Labels = API_LABELS,
 ) -> Export:
-    """The contacts the list's filters select, ordered by name."""
+    """The contacts the list's filters select, ordered by name; ``labels`` name the table's
+    columns (the API's names unless told)."""
     statement = contact_rows(session, filters, for_vcards=format is ExportFormat.vcf)
     rows = await _count(
         session, _filtered_contacts(session, filters).with_only_columns(col(Contact.id))
@@ -530,8 +649,9 @@ async def export_contacts(
         engine=engine,
         statement=statement,
         columns=CONTACT_COLUMNS,
-        to_cells=_contact_cells,
+        header=labels.header(CONTACT_COLUMNS),
+        to_cells=_contact_cells(labels),
         to_vcard=contact_vcard,
-        sheet_title="Contacts",
+        sheet_title=labels.sheet_title("contacts", "Contacts"),
         **audit,
     )

@@ -1,6 +1,7 @@
 import pytest
 
 from app.clock import DEFAULT_TIME_ZONE, date_in
+from tests.exports.reading import ODS, sheet_rows
 from tests.factories import make_city, make_contact, make_organization
 from tests.problems import PROBLEM_JSON
 from tests.reading import csv_rows, vcards, xlsx_rows
@@ -140,7 +141,46 @@ async def test_the_contacts_list_filters_apply(client):
     assert [row[1] for row in xlsx_rows(response.content)[1:]] == ["Kim Min-jun"]
 
 
-@pytest.mark.parametrize("export_format", ["csv", "xlsx", "vcf"])
+@pytest.mark.parametrize("export_format", ["xlsx", "ods"])
+async def test_sheets_keep_phones_leading_zeros_and_names_as_typed(client, export_format):
+    taipei = await make_city(client, name="臺北", country_code="TW")
+    await make_contact(
+        client,
+        full_name="Chen Yi-ting",
+        local_name="陳怡婷",
+        city_id=taipei["id"],
+        phone="+886 2 2720 8889",
+        department="007",
+        notes="=HYPERLINK(1)",
+    )
+    await _desk(client)
+
+    response = await client.get(URL, params={"format": export_format})
+
+    assert response.status_code == 200, response.text
+    media_type = ODS if export_format == "ods" else "application/vnd.openxmlformats"
+    assert response.headers["content-type"].startswith(media_type)
+    today = date_in(DEFAULT_TIME_ZONE).isoformat()
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="contacts-{today}.{export_format}"'
+    )
+    rows = sheet_rows(response.content, export_format)  # every cell text: "@" in XLSX
+    assert rows[0] == HEADER
+    chen = next(row for row in rows if row[1] == "Chen Yi-ting")
+    assert chen[2] == "陳怡婷" and chen[6] == "臺北" and chen[7] == "Taiwan"
+    assert chen[9] == "+886227208889" and chen[4] == "007"
+    assert chen[14] == "=HYPERLINK(1)"  # a text cell: shown, never run
+    assert [row[1] for row in rows[1:]] == [
+        "Chen Yi-ting",
+        "John Smith",
+        "Kim Min-jun",
+        "Lee Seo-yeon",
+        "Zoe Nowhere",
+    ]
+    assert next(row for row in rows if row[1] == "Kim Min-jun")[2] == "김민준"
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx", "ods", "vcf"])
 async def test_a_filter_that_matches_nothing_gives_an_empty_file(client, export_format):
     await make_contact(client, full_name="Kadri Tamm")
 
@@ -149,8 +189,8 @@ async def test_a_filter_that_matches_nothing_gives_an_empty_file(client, export_
     assert response.status_code == 200
     if export_format == "csv":
         assert csv_rows(response.content) == [HEADER]
-    elif export_format == "xlsx":
-        assert xlsx_rows(response.content) == [HEADER]
+    elif export_format in ("xlsx", "ods"):
+        assert sheet_rows(response.content, export_format) == [HEADER]
     else:
         assert response.content == b""
 

@@ -17,6 +17,7 @@ from app.contacts.models import Contact
 from app.db import Database
 from app.events.models import Event
 from app.invitations.models import Invitation, InvitationStatus
+from tests.exports.reading import ods_rows
 from tests.reading import csv_rows, vcards, xlsx_rows
 
 SECRET = "cli-test-secret-key-long-enough-for-hs256"
@@ -130,6 +131,24 @@ def test_export_invitations_to_xlsx_with_a_status_filter(crm, tmp_path):
             {"format": "xlsx", "filters": {"status": "planned"}, "rows": 2},
         )
     ]
+
+
+def test_export_both_lists_as_ods(crm, tmp_path):
+    event_id = crm.invite_everyone(planned=2)
+    output = tmp_path / "invitations.ods"
+    result = crm.run("export", "invitations", str(event_id), "--format", "ods", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    assert f"to {output} (ods)" in result.output
+    rows = ods_rows(output.read_bytes())  # checks the package and that every cell is text
+    assert rows[0][:3] == ["honorific", "full_name", "local_name"]
+    assert {row[12] for row in rows[1:]} == {"=1+1"}  # text, not a formula
+
+    output = tmp_path / "contacts.ods"  # the format follows the extension
+    result = crm.run("export", "contacts", "-o", str(output), "--country-code", "kr")
+    assert result.exit_code == 0, result.output
+    rows = ods_rows(output.read_bytes())
+    assert [row[1:3] for row in rows[1:]] == [["Kim Min-jun", "김민준"]]
+    assert [entry[3]["format"] for entry in crm.export_audit()] == ["ods", "ods"]
 
 
 def test_export_format_follows_the_file_extension(crm, tmp_path):

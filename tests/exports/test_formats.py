@@ -11,7 +11,15 @@ import openpyxl
 import pytest
 
 from app.exports import formats
-from app.exports.formats import BOM, csv_document, csv_stream, safe_cell, xlsx_stream
+from app.exports.formats import (
+    BOM,
+    csv_document,
+    csv_stream,
+    ods_stream,
+    safe_cell,
+    xlsx_stream,
+)
+from tests.exports.reading import ods_rows
 
 
 def _parse(text: str) -> list[list[str]]:
@@ -163,3 +171,62 @@ def test_files_of_a_crashed_process_are_removed_at_start_and_live_ones_kept():
         assert live.exists()
     finally:
         live.unlink(missing_ok=True)
+
+
+async def test_ods_cells_keep_their_text_exactly():
+    cells = [
+        "  leading, inner   and trailing  ",
+        "two\nlines\r\nand\rthree",
+        "tab\there",
+        "<b>&amp;</b> \"quoted\" 'single'",
+        "=1+1",
+        "\x01=cmd",
+        "臺北市政府 김민준 Chișinău",
+        None,
+        "",
+        date(2025, 3, 18),
+    ]
+
+    async def batches():
+        yield [cells]
+
+    content = b"".join([chunk async for chunk in ods_stream(["<a>", "b & c"], batches())])
+
+    rows = ods_rows(content)
+    assert rows[0] == ["<a>", "b & c"]
+    assert rows[1] == [
+        "  leading, inner   and trailing  ",
+        "two\nlines\nand\nthree",
+        "tab\there",
+        "<b>&amp;</b> \"quoted\" 'single'",
+        "=1+1",  # a text cell: shown, never run
+        "=cmd",  # the control character dropped, as in XLSX
+        "臺北市政府 김민준 Chișinău",
+        None,
+        None,
+        "2025-03-18",
+    ]
+
+
+async def test_ods_streams_while_the_rows_are_still_coming():
+    """The first bytes go out before the last batch is read, and no chunk holds more than
+    about one batch: the file is never built whole, in memory or on disk."""
+    before = _temporary_files()
+    read = []
+    chunk_sizes = []
+
+    async def batches():
+        for start in range(0, 20_000, 1000):
+            read.append(start)
+            yield [[f"Person {n}", "陳怡婷", "x" * 40 + str(n)] for n in range(start, start + 1000)]
+
+    chunks = []
+    async for chunk in ods_stream(["a", "b", "c"], batches(), chunk_bytes=8 * 1024):
+        chunks.append(chunk)
+        chunk_sizes.append(len(chunk))
+        if len(chunks) == 3:
+            assert len(read) < 20
+    assert max(chunk_sizes[1:]) < 64 * 1024
+    assert not _temporary_files() - before
+    rows = ods_rows(b"".join(chunks))
+    assert len(rows) == 20_001 and rows[-1] == ["Person 19999", "陳怡婷", "x" * 40 + "19999"]

@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 
 from app.exports import formats
+from tests.exports.reading import NS, ODS, ods_parts, sheet_rows
 from tests.factories import (
     archive,
     make_city,
@@ -37,6 +38,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _url(event_id: int) -> str:
     return f"/api/v1/events/{event_id}/invitations/export"
+
+
+def _rows(content: bytes, export_format: str) -> list[list]:
+    return csv_rows(content) if export_format == "csv" else sheet_rows(content, export_format)
 
 
 async def _kim(client) -> dict:
@@ -194,9 +199,78 @@ async def test_xlsx_is_all_text_with_a_bold_frozen_header(client):
     assert not any(cell.font.bold for cell in sheet[2])
     assert sheet.column_dimensions["B"].width >= 20  # full_name
     assert sheet.column_dimensions["M"].width >= 30  # notes
+    # Made for people: a filter over the header and every row, every cell (empty ones too)
+    # in the text format, so Excel keeps +886…, 0012 and 2025-03-18 as typed; printed
+    # landscape, one page wide, the header on every page.
+    assert sheet.auto_filter.ref == "A1:M7"
+    assert {cell.number_format for row in sheet.iter_rows() for cell in row} == {"@"}
+    assert sheet["A3"].value is None and sheet["A3"].number_format == "@"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
 
 
-@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+async def test_ods_is_all_text_with_a_frozen_filtered_header_printed_landscape(client):
+    kim = await _kim(client)
+    event_id = (await make_event(client, name=SUMMIT))["id"]
+    await make_invitation(client, event_id, kim["id"], send_on="2025-02-01", notes="=1+1")
+    notes = ["#N/A", "+886 2 1234 5678", "0012", "2025-03-18", "＝HYPERLINK(1)", "a  b\nc"]
+    for index, note in enumerate(notes):
+        contact = await make_contact(client, full_name=f"Person {index}", local_name="陳怡婷")
+        await make_invitation(client, event_id, contact["id"], notes=note)
+
+    response = await client.get(_url(event_id), params={"format": "ods"})
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == ODS
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="smart-city-summit-expo-2025-2025-03-18-invitations.ods"'
+    )
+    rows = sheet_rows(response.content, "ods")  # checks the zip, and that every cell is text
+    assert rows[0] == HEADER
+    kim_row = next(row for row in rows if row[1] == "Kim Min-jun")
+    # As in XLSX the text is exact: a text cell is never computed.
+    assert kim_row == [
+        "Mr.",
+        "Kim Min-jun",
+        "김민준",
+        "International Cooperation Officer",
+        "Metropolis",
+        "Busan",
+        "South Korea",
+        "minjun.kim@busan.example",
+        "+82518881234",
+        "ko; en",
+        "planned",
+        "2025-02-01",
+        "=1+1",
+    ]
+    people = sorted((row[12], row[2]) for row in rows[1:] if row[1].startswith("Person"))
+    assert people == sorted((note, "陳怡婷") for note in notes)
+
+    parts = ods_parts(response.content)
+    content = parts["content.xml"]
+    table = content.find(".//table:table", NS)
+    assert table.get(f"{{{NS['table']}}}name") == "Invitations"
+    header_rows = table.findall("table:table-header-rows/table:table-row", NS)
+    assert len(header_rows) == 1  # repeated on every printed page
+    [database_range] = content.findall(".//table:database-range", NS)
+    assert database_range.get(f"{{{NS['table']}}}target-range-address") == (
+        "'Invitations'.A1:'Invitations'.M8"
+    )
+    assert database_range.get(f"{{{NS['table']}}}display-filter-buttons") == "true"
+    settings = {
+        item.get(f"{{{NS['config']}}}name"): item.text
+        for item in parts["settings.xml"].iter(f"{{{NS['config']}}}config-item")
+    }
+    assert settings["VerticalSplitMode"] == "2" and settings["VerticalSplitPosition"] == "1"
+    layout = parts["styles.xml"].find(".//style:page-layout-properties", NS)
+    assert layout.get(f"{{{NS['style']}}}print-orientation") == "landscape"
+    assert layout.get(f"{{{NS['style']}}}scale-to-X") == "1"
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx", "ods"])
 async def test_names_in_any_script_round_trip(client, export_format):
     gaziantep = await make_city(client, name="Gaziantep", country_code="TR")
     chisinau = await make_city(client, name="Chișinău", country_code="MD")
@@ -220,7 +294,7 @@ async def test_names_in_any_script_round_trip(client, export_format):
     response = await client.get(_url(event_id), params={"format": export_format})
 
     assert response.status_code == 200
-    rows = csv_rows(response.content) if export_format == "csv" else xlsx_rows(response.content)
+    rows = _rows(response.content, export_format)
     exported = {row[1]: (row[2] or None, row[5] or None, row[6] or None, row[12]) for row in rows}
     assert exported["Chen Yi-ting"] == ("陳怡婷", "臺北", "Taiwan", "臺北市政府")
     assert exported["Kim Min-jun"] == ("김민준", None, None, "부산광역시")
@@ -233,7 +307,7 @@ async def test_names_in_any_script_round_trip(client, export_format):
     assert exported["Ștefan Țurcanu"] == (None, "Chișinău", "Moldova", "Primăria Chișinău")
 
 
-@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("export_format", ["csv", "xlsx", "ods"])
 async def test_control_characters_are_dropped_not_a_500(client, export_format):
     contact = await make_contact(client, full_name="Kadri Tamm")
     event_id = (await make_event(client, name=SUMMIT))["id"]
@@ -246,7 +320,7 @@ async def test_control_characters_are_dropped_not_a_500(client, export_format):
     response = await client.get(_url(event_id), params={"format": export_format})
 
     assert response.status_code == 200, response.text
-    rows = csv_rows(response.content) if export_format == "csv" else xlsx_rows(response.content)
+    rows = _rows(response.content, export_format)
     notes = {row[1]: row[12] for row in rows[1:]}
     assert notes["Kadri Tamm"] == "abcdefg\tend"
     # Once the control character is gone the formula shows: it is defused all the same.
@@ -254,7 +328,7 @@ async def test_control_characters_are_dropped_not_a_500(client, export_format):
     assert notes["Zed Hidden"] == expected
 
 
-@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("export_format", ["csv", "xlsx", "ods"])
 async def test_nothing_to_export_gives_the_header_alone(client, export_format):
     contact = await make_contact(client)
     event_id = (await make_event(client, name=SUMMIT))["id"]
@@ -268,13 +342,12 @@ async def test_nothing_to_export_gives_the_header_alone(client, export_format):
     if export_format == "csv":
         assert response.content == ("\ufeff" + ",".join(HEADER) + "\r\n").encode("utf-8")
     else:
-        assert xlsx_rows(response.content) == [HEADER]
+        assert _rows(response.content, export_format) == [HEADER]
     # An event without any invitation is the same.
     empty_event = (await make_event(client, name="Empty"))["id"]
     response = await client.get(_url(empty_event), params={"format": export_format})
     assert response.status_code == 200
-    rows = csv_rows(response.content) if export_format == "csv" else xlsx_rows(response.content)
-    assert rows == [HEADER]
+    assert _rows(response.content, export_format) == [HEADER]
 
 
 async def test_status_filter(client):
@@ -368,20 +441,21 @@ async def test_file_name_keeps_any_script_in_its_rfc_5987_form(client):
     )
 
 
-async def test_xlsx_refuses_more_rows_than_a_sheet_holds(client, monkeypatch):
-    monkeypatch.setattr(formats, "XLSX_MAX_ROWS", 3)  # a header and two rows
+@pytest.mark.parametrize("sheet_format", ["xlsx", "ods"])
+async def test_a_sheet_refuses_more_rows_than_it_holds(client, monkeypatch, sheet_format):
+    monkeypatch.setattr(formats, f"{sheet_format.upper()}_MAX_ROWS", 3)  # a header, two rows
     event_id = (await make_event(client, name=SUMMIT))["id"]
     for name in ("A", "B"):
         contact = await make_contact(client, full_name=name)
         await make_invitation(client, event_id, contact["id"])
-    assert (await client.get(_url(event_id), params={"format": "xlsx"})).status_code == 200
+    assert (await client.get(_url(event_id), params={"format": sheet_format})).status_code == 200
 
     contact = await make_contact(client, full_name="C")
     await make_invitation(client, event_id, contact["id"])
-    response = await client.get(_url(event_id), params={"format": "xlsx"})
+    response = await client.get(_url(event_id), params={"format": sheet_format})
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM_JSON
     assert "CSV" in response.json()["detail"]
     assert (await client.get(_url(event_id), params={"format": "csv"})).status_code == 200
     exports = await audit_entries(client, "invitation", action="export")
-    assert [entry["changes"]["format"] for entry in exports] == ["csv", "xlsx"]
+    assert [entry["changes"]["format"] for entry in exports] == ["csv", sheet_format]
