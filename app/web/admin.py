@@ -97,7 +97,12 @@ async def _user_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    context = {"account": user, "role_options": _role_options(), "errors": errors or {}}
+    context = {
+        "account": user,
+        "role_options": _role_options(),
+        "errors": errors or {},
+        "current_url": f"/admin/users/{user.id}",  # also after a refused POST (language switch)
+    }
     return render(request, "admin/user.html", context, status_code=status_code)
 
 
@@ -177,7 +182,11 @@ async def rotate_calendar_link(request: Request, user: WebUser, db: SessionDep) 
     """A new feed address (the old one stops working), shown on this answer only."""
     record = await get_record(db, User, user.id, "user")
     token = await calendar_service.rotate_token(db, record, actor=user.username)
-    context = {"has_feed": True, "feed_url": str(request.url_for("calendar_feed", token=token))}
+    context = {
+        "has_feed": True,
+        "feed_url": str(request.url_for("calendar_feed", token=token)),
+        "current_url": "/admin/calendar",  # the language switch goes back to the page
+    }
     return render(request, "admin/calendar.html", context)
 
 
