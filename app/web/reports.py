@@ -466,6 +466,7 @@ async def engagement_report(
             for kind, label in PARTNERSHIP_KINDS.items()
         ],
         "percent": _format_percent,
+        "dormant_as_of": min(last, today),
         "query": request.url.query,
     }
     return render(request, "reports/engagement.html", context)
