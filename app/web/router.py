@@ -5,9 +5,11 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import auth, today
+from app.web import admin, auth, reports, today
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
+    reports.router,
+    admin.router,
 )
