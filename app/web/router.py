@@ -5,9 +5,12 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import auth, today
+from app.web import auth, events, interactions, pick, today
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
+    pick.router,
+    interactions.router,
+    events.router,
 )
