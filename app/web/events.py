@@ -18,7 +18,7 @@ from app.clock import TodayDep
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactFilters
 from app.db import SessionDep, WriteSessionDep
-from app.errors import AppError
+from app.errors import AppError, InvalidInput
 from app.events import service as events_service
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventFilters, EventRead
@@ -39,7 +39,7 @@ from app.pagination import ListQuery
 from app.partnerships.models import PartnershipKind
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
-from app.web.i18n import N_, _
+from app.web.i18n import N_, _, country_name
 from app.web.interactions import as_int
 from app.web.templating import is_htmx, redirect, render, url_with
 
@@ -191,7 +191,7 @@ async def event_page(
     host = await _names(
         db, Organization, {event.host_organization_id} if event.host_organization_id else set()
     )
-    formats = [f.value for f in TableFormat] + ["vcf"]
+    formats = [f for f in EXPORT_LABELS if f == "vcf" or f in set(TableFormat)]
     return render(
         request,
         "events/detail.html",
@@ -325,13 +325,16 @@ async def _invite_page(
         ).all()
     )
     countries = sorted(
-        code
-        for code in await db.scalars(
-            select(col(City.country_code))
-            .where(col(City.country_code).is_not(None), col(City.archived_at).is_(None))
-            .distinct()
-        )
-        if code
+        (
+            code
+            for code in await db.scalars(
+                select(col(City.country_code))
+                .where(col(City.country_code).is_not(None), col(City.archived_at).is_(None))
+                .distinct()
+            )
+            if code
+        ),
+        key=country_name,
     )
     return render(
         request,
@@ -417,6 +420,8 @@ async def export_invitations(
     filters = EventInvitationFilters.model_construct(**query.model_dump(exclude={"format"}))
     if query.format == "vcf":
         return await _vcards(db, event_id, filters, actor=user.username)
+    if query.format not in set(TableFormat):
+        raise InvalidInput.field("format", "This file format is not available.")
     export = await exports_service.export_invitations(
         db,
         engine=request.app.state.database.snapshot_engine,
