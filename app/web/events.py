@@ -52,7 +52,7 @@ STATUS_LABELS = {
     InvitationStatus.accepted: N_("Accepted"),
     InvitationStatus.declined: N_("Declined"),
     InvitationStatus.attended: N_("Attended"),
-    InvitationStatus.no_show: N_("No-show"),
+    InvitationStatus.no_show: N_("Did not come"),
     InvitationStatus.cancelled: N_("Cancelled"),
 }
 # What the button that moves an invitation to each status says.
@@ -61,7 +61,7 @@ MOVE_LABELS = {
     InvitationStatus.accepted: N_("Accepted"),
     InvitationStatus.declined: N_("Declined"),
     InvitationStatus.attended: N_("Attended"),
-    InvitationStatus.no_show: N_("No-show"),
+    InvitationStatus.no_show: N_("Did not come"),
     InvitationStatus.cancelled: N_("Cancel"),
 }
 PARTNERSHIP_LABELS = {
