@@ -40,7 +40,7 @@ from app.partnerships.models import PartnershipKind
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
 from app.web.i18n import N_, _, country_name
-from app.web.interactions import as_int
+from app.web.interactions import as_int, split_list
 from app.web.templating import is_htmx, redirect, render, url_with
 
 router = APIRouter()
@@ -296,9 +296,9 @@ def _criteria(values: dict[str, Any]) -> dict[str, Any]:
             data[name] = values[name]
     if values.get("organization_id"):
         data["organization_id"] = as_int(values["organization_id"])
-    tags = [t.strip() for t in str(values.get("tags", "")).replace("，", ",").split(",")]
-    if any(tags):
-        data["tags"] = [t for t in tags if t]
+    tags = split_list(str(values.get("tags", "")))
+    if tags:
+        data["tags"] = tags
     if values.get("dormant_only"):
         data["dormant_only"] = True
     return data

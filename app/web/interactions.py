@@ -87,6 +87,11 @@ async def new_interaction(
     return await _form_page(request, db, values, {})
 
 
+def split_list(text: str) -> list[str]:
+    """``"mobility, Metropolis"`` (commas, ideographic ones too) as a list."""
+    return [item.strip() for item in text.replace("，", ",").split(",") if item.strip()]
+
+
 def as_int(value: Any) -> Any:
     """A form's id (text) as the number a schema takes; anything else as it is, for the
     schema to refuse by name."""
@@ -115,6 +120,8 @@ async def create_interaction(request: Request, user: WebEditor, db: SessionDep) 
     follow_up = _follow_up(data, wanted=bool(data.pop("with_follow_up", None)))
     for name, _kind in LINKS:
         data[name] = [as_int(v) for v in data.get(name, [])]
+    if "tags" in data:
+        data["tags"] = split_list(data["tags"])
     if follow_up is not None:
         data["follow_up"] = follow_up
     try:

@@ -138,6 +138,17 @@ async def test_a_new_event(page: Page, sign_in, screenshot, assert_accessible) -
     await expect(page.get_by_role("heading", name="Taipei Urban Forum", level=1)).to_be_visible()
     await expect(page.get_by_role("status")).to_contain_text("Event saved.")
 
+    await page.goto("/events")
+    await page.get_by_role("button", name="繁體中文").click()
+    await expect(page.get_by_role("heading", name="活動", level=1)).to_be_visible()
+    await expect(page.get_by_role("link", name="Taipei Urban Forum")).to_be_visible()
+    await screenshot(page, "events-zh")
+    await assert_accessible(page)
+    await page.get_by_role("link", name="新增活動").click()
+    await expect(page.get_by_role("heading", name="新增活動", level=1)).to_be_visible()
+    await screenshot(page, "event-new-zh")
+    await assert_accessible(page)
+
 
 async def test_a_viewer_sees_no_invite_buttons_and_may_not_post(
     page: Page, sign_in, assert_accessible, client, web

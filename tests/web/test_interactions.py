@@ -51,6 +51,7 @@ async def test_the_barcelona_course_in_under_a_minute(
     title = page.get_by_role("textbox", name="Title", exact=True)
     await title.fill("Metropolis course in Barcelona")
     await page.get_by_label("Summary").fill("Six delegates; two days on urban mobility.")
+    await page.get_by_label("Tags").fill("Metropolis, mobility")
     for name, _city, _country in DELEGATES:
         await _pick(page, "Contacts", name.split()[0][:4], name)
     await _pick(page, "Cities", "Barce", "Barcelona")
@@ -71,6 +72,7 @@ async def test_the_barcelona_course_in_under_a_minute(
         "Metropolis course in Barcelona"
     )
     await expect(page.get_by_role("status")).to_contain_text("Interaction logged")
+    await expect(page.locator("dd .badge")).to_have_text(["Metropolis", "mobility"])
     contacts = page.get_by_role("region", name="Contacts")
     cities = page.get_by_role("region", name="Cities")
     for name, city, _country in DELEGATES:
