@@ -5,7 +5,7 @@ import time
 
 from playwright.async_api import Page, expect
 
-from tests.factories import EDITOR_ID, make_city, make_contact, today
+from tests.factories import EDITOR_ID, make_city, make_contact, make_interaction, today
 from tests.web.conftest import web_sign_in
 
 DELEGATES = [
@@ -137,7 +137,11 @@ async def test_the_picker_by_keyboard_and_errors_keep_what_was_typed(
 
 
 async def test_viewers_cannot_log(web, client) -> None:
+    made = await make_interaction(client, title="Call with Busan")
     token = await web_sign_in(web, "viewer")
+    page = await web.get(f"/interactions/{made['id']}")
+    assert page.status_code == 200 and "Call with Busan" in page.text
+    assert '/interactions/new"' not in page.text.split("<main")[1]
     assert (await web.get("/interactions/new")).status_code == 403
     response = await web.post(
         "/interactions/new",
