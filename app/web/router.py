@@ -5,11 +5,14 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import admin, auth, reports, today
+from app.web import admin, auth, events, interactions, pick, reports, today
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
     reports.router,
     admin.router,
+    pick.router,
+    interactions.router,
+    events.router,
 )

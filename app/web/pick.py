@@ -1,0 +1,100 @@
+"""The multi-select typeahead picker: choose contacts, cities or organizations by typing.
+
+``GET /pick/{kind}?q=`` answers with the matching records as ``role="option"`` items (an
+htmx partial that static/pick.js puts in the picker's list). ``chosen`` gives the labels of
+records already picked, so a form shown again after an error keeps its chips."""
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.cities import service as cities_service
+from app.cities.models import City
+from app.cities.schemas import CityFilters
+from app.contacts import service as contacts_service
+from app.contacts.models import Contact
+from app.contacts.schemas import ContactFilters
+from app.db import SessionDep
+from app.organizations import service as organizations_service
+from app.organizations.models import Organization
+from app.organizations.schemas import OrganizationFilters
+from app.pagination import ListQuery
+from app.web.deps import WebUser
+from app.web.i18n import country_name
+from app.web.templating import render
+
+router = APIRouter()
+
+PickKind = Literal["contact", "city", "organization"]
+MAX_OPTIONS = 8
+_MODELS: dict[str, Any] = {"contact": Contact, "city": City, "organization": Organization}
+
+
+async def _names(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    label = col(model.full_name if model is Contact else model.name)
+    rows = await session.execute(select(col(model.id), label).where(col(model.id).in_(ids)))
+    return {row[0]: row[1] for row in rows.all()}
+
+
+async def options(session: AsyncSession, kind: str, q: str) -> list[dict[str, Any]]:
+    """The records of ``kind`` matching ``q``, each with what tells two of them apart."""
+    page = ListQuery(limit=MAX_OPTIONS)
+    if kind == "contact":
+        contacts, _total = await contacts_service.list_contacts(session, page, ContactFilters(q=q))
+        cities = await _names(session, City, {c.city_id for c in contacts if c.city_id})
+        organizations = await _names(
+            session, Organization, {c.organization_id for c in contacts if c.organization_id}
+        )
+        return [
+            {
+                "id": c.id,
+                "label": c.full_name,
+                "context": [
+                    text
+                    for text in (
+                        c.local_name,
+                        c.position,
+                        organizations.get(c.organization_id or 0),
+                        cities.get(c.city_id or 0),
+                        c.email,
+                    )
+                    if text
+                ],
+            }
+            for c in contacts
+        ]
+    if kind == "city":
+        found, _total = await cities_service.list_cities(session, page, CityFilters(q=q))
+        return [
+            {
+                "id": c.id,
+                "label": c.name,
+                "context": [t for t in (c.region, country_name(c.country_code)) if t],
+            }
+            for c in found
+        ]
+    orgs, _total = await organizations_service.list_organizations(
+        session, page, OrganizationFilters(q=q)
+    )
+    return [{"id": o.id, "label": o.name, "context": []} for o in orgs]
+
+
+async def chosen(session: AsyncSession, kind: str, ids: list[int]) -> list[tuple[int, str]]:
+    """``(id, label)`` of the records picked, in the order picked (unknown ids left out)."""
+    names = await _names(session, _MODELS[kind], set(ids))
+    return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
+
+
+@router.get("/pick/{kind}")
+async def pick(
+    request: Request, user: WebUser, db: SessionDep, kind: PickKind, q: str = ""
+) -> Response:
+    term = q.strip()[:200]
+    items = await options(db, kind, term) if term else []
+    return render(request, "pick/_options.html", {"items": items, "kind": kind, "q": term})
