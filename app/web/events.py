@@ -429,6 +429,7 @@ async def export_invitations(
         format=TableFormat(query.format),
         filters=filters,
         actor=user.username,
+        labels=exports_service.people_labels(_, country_name=country_name),
     )
     return StreamingResponse(
         export.body(),

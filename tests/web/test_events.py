@@ -96,6 +96,7 @@ async def test_bulk_invite_mark_sent_status_and_export(
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = rows[0]
     assert len(header) == 13 and all(header), header
+    assert "Name" in header and "full_name" not in header, header  # headers for people
     names = [cell for row in rows[1:] for cell in row]
     assert "Kim Min-jun" in names and "Kadri Tamm" in names
     assert len(rows) == 4
