@@ -119,7 +119,10 @@ def install_web_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         response = await api_handlers[Exception](request, exc)  # logs it, finds a 503
         reference = response.headers.get("X-Request-ID") or uuid.uuid4().hex
-        return error_page(request, response.status_code, reference=reference)
+        headers = {"X-Request-ID": reference}
+        if "retry-after" in response.headers:
+            headers["Retry-After"] = response.headers["retry-after"]
+        return error_page(request, response.status_code, reference=reference, headers=headers)
 
     wrap(AppError, app_error)
     wrap(RequestValidationError, validation_error)

@@ -61,7 +61,6 @@ class TodayPage:
     overdue: list[FollowUp] = field(default_factory=list)
     upcoming: list[FollowUp] = field(default_factory=list)
     invitations: list[EventToSend] = field(default_factory=list)
-    invitations_total: int = 0
     dormant: list[dict[str, Any]] = field(default_factory=list)
     dormant_total: int = 0
     anniversaries: list[dict[str, Any]] = field(default_factory=list)
@@ -95,7 +94,7 @@ async def _invitations(db: AsyncSession, page: TodayPage) -> None:
             "send_on_before": page.today + timedelta(days=INVITATION_DAYS + 1),
         }
     )
-    items, page.invitations_total = await invitations_service.list_invitations(
+    items, _total = await invitations_service.list_invitations(
         db, ListQuery(limit=200), filters, live_events_only=True
     )
     events: dict[int, EventToSend] = {}
@@ -108,6 +107,12 @@ async def _invitations(db: AsyncSession, page: TodayPage) -> None:
         if send_on is not None and (event.first_send_on is None or send_on < event.first_send_on):
             event.first_send_on = send_on
             event.late = send_on < page.today
+    # An event that is over has nothing left to send, whatever is still marked planned.
+    for event_id in list(events):
+        record = await db.get(Event, event_id)
+        last_day = record.ends_on or record.starts_on if record is not None else None
+        if last_day is not None and last_day < page.today:
+            del events[event_id]
     page.invitations = sorted(
         events.values(), key=lambda e: (e.first_send_on or page.today, e.name)
     )

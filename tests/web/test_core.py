@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from app.main import create_app
 from app.web import session as web_session
 from tests.conftest import PASSWORD
 from tests.factories import edit, make_follow_up, make_user, today
@@ -234,3 +235,27 @@ async def test_a_viewer_is_refused_an_edit_route(
     assert "You are not allowed to do this" in response.text
     still = await client.get(f"/api/v1/follow-ups/{follow_up['id']}")
     assert still.json()["status"] == "open"
+
+
+async def test_error_pages_are_translated(app, web: httpx.AsyncClient) -> None:
+    broken = create_app(app.state.settings)
+
+    async def boom() -> None:
+        raise RuntimeError("kaboom SELECT secret_column")
+
+    broken.add_api_route("/broken-page", boom, methods=["GET"])
+    transport = httpx.ASGITransport(app=broken, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as browser:
+        page = await browser.get("/broken-page", headers={"Accept-Language": "zh-TW"})
+        assert page.status_code == 500
+        assert page.headers["content-type"].startswith("text/html")
+        assert "發生錯誤" in page.text and page.headers["x-request-id"] in page.text
+        assert "kaboom" not in page.text and "secret_column" not in page.text
+        page = await browser.get("/broken-page")
+        assert "Something went wrong" in page.text
+    await broken.state.database.dispose()
+    await web_sign_in(web, "viewer")
+    forbidden = await web.post("/follow-ups/1/done", headers={"Accept-Language": "zh-TW"})
+    assert forbidden.status_code == 403 and "此表單已過期" in forbidden.text
+    missing = await web.get("/nowhere", headers={"Accept-Language": "zh-TW"})
+    assert missing.status_code == 404 and "找不到頁面" in missing.text

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, expect
 
+from app.demo import load_demo
 from tests.factories import (
     make_city,
     make_contact,
@@ -172,3 +173,25 @@ async def test_today_in_the_browser(
     await upcoming.get_by_role("button", name="完成").click()
     await expect(upcoming).to_have_count(0)
     await expect(page.get_by_role("status")).to_contain_text("已完成：Call Marie about the summit")
+
+
+async def test_today_on_the_demo_data(
+    app, page: Page, client: httpx.AsyncClient, sign_in, screenshot, assert_accessible
+) -> None:
+    """What a new desk sees after `make run` (the README's screenshot is this page)."""
+    async with app.state.database.write_sessionmaker() as session, session.begin():
+        await load_demo(session, assignee_id=ADMIN_ID)
+    await sign_in(page, "admin")
+    follow_ups = page.get_by_role("region", name="Follow-ups")
+    await expect(follow_ups.get_by_text("Johannesburg").first).to_be_visible()
+    dormant = page.get_by_role("region", name="Dormant partners")
+    await expect(dormant.get_by_role("link", name="Johannesburg")).to_be_visible()
+    # The 2025 summit is over: its invitations still marked planned are not to send any more.
+    invitations = page.get_by_role("region", name="Invitations to send this week")
+    await expect(invitations.get_by_role("link")).to_have_count(0)
+    await screenshot(page, "today-demo")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="繁體中文").click()
+    await expect(page.get_by_role("region", name="後續追蹤")).to_be_visible()
+    await screenshot(page, "today-demo-zh")
+    await assert_accessible(page)
