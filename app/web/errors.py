@@ -55,8 +55,12 @@ EXPLANATIONS = {
 }
 
 
+def is_web_path(path: str) -> bool:
+    return not path.startswith(NOT_WEB)
+
+
 def is_web(request: Request) -> bool:
-    return not request.url.path.startswith(NOT_WEB)
+    return is_web_path(request.url.path)
 
 
 def error_page(

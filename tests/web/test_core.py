@@ -259,3 +259,13 @@ async def test_error_pages_are_translated(app, web: httpx.AsyncClient) -> None:
     assert forbidden.status_code == 403 and "此表單已過期" in forbidden.text
     missing = await web.get("/nowhere", headers={"Accept-Language": "zh-TW"})
     assert missing.status_code == 404 and "找不到頁面" in missing.text
+
+
+async def test_pages_refuse_frames_and_inline_scripts(web: httpx.AsyncClient) -> None:
+    page = await web.get("/sign-in")
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in page.text
+    api = await web.get("/api/v1/health")
+    assert "content-security-policy" not in api.headers
