@@ -6,6 +6,8 @@ import httpx
 
 from app.main import create_app
 from app.web import session as web_session
+from app.web.forms import form_errors, form_values
+from app.web.templating import templates
 from tests.conftest import PASSWORD
 from tests.factories import edit, make_follow_up, make_user, today
 from tests.web.conftest import csrf_of, csrf_token, web_sign_in
@@ -205,6 +207,7 @@ async def test_web_errors_are_pages_and_api_errors_stay_problems(web: httpx.Asyn
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert "找不到頁面" in page.text
+    assert 'href="/cities"' in page.text  # the menu is there: the user is signed in
     api = await web.get("/api/v1/no-such-thing")
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
@@ -269,3 +272,32 @@ async def test_pages_refuse_frames_and_inline_scripts(web: httpx.AsyncClient) ->
     assert "<script>" not in page.text
     api = await web.get("/api/v1/health")
     assert "content-security-policy" not in api.headers
+
+
+def test_the_pager_links_to_the_pages_around() -> None:
+    template = templates.from_string(
+        '{% from "macros/lists.html" import pager %}{{ pager(url, total, limit, offset) }}'
+    )
+    html = template.render(url="/contacts?country=KR", total=120, limit=50, offset=50)
+    assert "51–100 of 120" in html
+    assert 'href="/contacts?country=KR&amp;limit=50&amp;offset=0"' in html
+    assert 'href="/contacts?country=KR&amp;limit=50&amp;offset=100"' in html
+    assert "Previous" in html and "Next" in html
+    assert template.render(url="/contacts", total=10, limit=50, offset=0).strip() == ""
+
+
+def test_form_errors_put_messages_beside_their_fields() -> None:
+    from pydantic import ValidationError
+
+    from app.errors import InvalidInput
+    from app.follow_ups.schemas import FollowUpCreate
+
+    try:
+        FollowUpCreate.model_validate({"due_on": "tomorrow"})
+    except ValidationError as exc:
+        errors = form_errors(exc)
+    assert errors == {"title": "This field is required.", "due_on": "Enter a date (YYYY-MM-DD)."}
+    refused = InvalidInput.field("email", "This e-mail address is taken")
+    assert form_errors(refused) == {"email": "This e-mail address is taken"}
+    assert form_errors(InvalidInput("Something is off")) == {"": "Something is off"}
+    assert form_values({"title": " MoU ", "notes": "  ", "csrf_token": "x"}) == {"title": "MoU"}
