@@ -301,3 +301,19 @@ def test_form_errors_put_messages_beside_their_fields() -> None:
     assert form_errors(refused) == {"email": "This e-mail address is taken"}
     assert form_errors(InvalidInput("Something is off")) == {"": "Something is off"}
     assert form_values({"title": " MoU ", "notes": "  ", "csrf_token": "x"}) == {"title": "MoU"}
+
+
+def test_next_stays_on_this_site_and_out_of_circles() -> None:
+    from app.web.templating import safe_next
+
+    assert safe_next("/contacts?q=kim") == "/contacts?q=kim"
+    for target in (
+        None,
+        "",
+        "contacts",
+        "//evil.example",
+        "/\\evil",
+        "/sign-in?next=/",
+        "/sign-out",
+    ):
+        assert safe_next(target) == "/"
