@@ -22,7 +22,6 @@ from app.follow_ups import service as follow_ups_service
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from app.follow_ups.schemas import FollowUpFilters, FollowUpUpdate
 from app.interactions import service as interactions_service
-from app.interactions.schemas import InteractionFilters
 from app.invitations import service as invitations_service
 from app.invitations.models import InvitationStatus
 from app.invitations.schemas import InvitationFilters
@@ -129,8 +128,8 @@ async def _partners(db: AsyncSession, page: TodayPage, settings: Settings) -> No
 
 
 async def _recent(db: AsyncSession, page: TodayPage) -> None:
-    page.recent, _total = await interactions_service.list_interactions(
-        db, ListQuery(limit=RECENT_SHOWN), InteractionFilters()
+    page.recent = await interactions_service.latest_interactions(
+        db, until=page.today, limit=RECENT_SHOWN
     )
 
 
