@@ -19,7 +19,7 @@ from starlette.responses import Response
 from app.auth import service as auth_service
 from app.errors import AppError, TooManyRequests, Unauthorized
 from app.web import i18n, session
-from app.web.deps import SignInRequired
+from app.web.deps import CsrfFailed, SignInRequired
 from app.web.i18n import N_, _
 from app.web.templating import is_htmx, render, safe_next, sign_in_url, url_with
 
@@ -94,12 +94,13 @@ async def error_page(
     detail: str | None = None,
     reference: str | None = None,
     headers: dict[str, str] | None = None,
+    explain: bool = True,
 ) -> Response:
     i18n.activate(i18n.request_locale(request))
     if status < 500:
         await _find_user(request)
     title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
-    explanation = EXPLANATIONS.get(status)
+    explanation = EXPLANATIONS.get(status) if explain else None
     return render(
         request,
         "errors/error.html",
@@ -135,7 +136,13 @@ def install_web_error_handlers(app: FastAPI) -> None:
         # go through the catalog, which may hold them.
         detail = _(exc.detail) if exc.status != 500 else None
         headers = exc.headers if isinstance(exc, TooManyRequests) else None
-        return await error_page(request, exc.status, detail=detail, headers=headers)
+        return await error_page(
+            request,
+            exc.status,
+            detail=detail,
+            headers=headers,
+            explain=not isinstance(exc, CsrfFailed),  # not about the role: the form is old
+        )
 
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         return await error_page(request, 400)

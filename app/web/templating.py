@@ -167,8 +167,6 @@ def safe_next(target: str | None, default: str = "/") -> str:
     """A place on this site to go back to (never another site: ``//evil``, ``https://``)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
-    if target.split("?")[0] in ("/sign-in", "/sign-out"):  # no going round in circles
-        return default
     return target
 
 

@@ -304,9 +304,9 @@ def test_form_errors_put_messages_beside_their_fields() -> None:
 
 
 def test_next_stays_on_this_site_and_out_of_circles() -> None:
-    from app.web.templating import safe_next
+    from app.web.auth import after_sign_in
 
-    assert safe_next("/contacts?q=kim") == "/contacts?q=kim"
+    assert after_sign_in("/contacts?q=kim") == "/contacts?q=kim"
     for target in (
         None,
         "",
@@ -316,4 +316,19 @@ def test_next_stays_on_this_site_and_out_of_circles() -> None:
         "/sign-in?next=/",
         "/sign-out",
     ):
-        assert safe_next(target) == "/"
+        assert after_sign_in(target) == "/"
+
+
+async def test_sign_in_is_throttled_like_the_api(app, web: httpx.AsyncClient) -> None:
+    limit = app.state.settings.login_attempts_per_minute
+    for _ in range(limit):
+        token = await csrf_token(web)
+        await web.post(
+            "/sign-in", data={"username": "viewer", "password": "x", "csrf_token": token}
+        )
+    token = await csrf_token(web)
+    response = await web.post(
+        "/sign-in", data={"username": "viewer", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.text and response.headers["retry-after"]
