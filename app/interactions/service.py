@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, select
@@ -92,6 +93,20 @@ async def list_interactions(
         default_order=[col(Interaction.occurred_on).desc()],
         tiebreak=col(Interaction.id).desc(),
     )
+
+
+async def latest_interactions(
+    session: AsyncSession, *, until: date, limit: int
+) -> list[Interaction]:
+    """The newest live interactions up to ``until``, newest first: a page of
+    ``list_interactions`` without its count of every matching row (the home page's list)."""
+    stmt = (
+        select(Interaction)
+        .where(col(Interaction.archived_at).is_(None), col(Interaction.occurred_on) <= until)
+        .order_by(col(Interaction.occurred_on).desc(), col(Interaction.id).desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
 
 
 async def _resolve_links(

@@ -21,9 +21,16 @@ router = APIRouter()
 LANGUAGE_COOKIE_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie
 
 
+def after_sign_in(target: str | None) -> str:
+    """Where signing in leads: back to the page asked for, on this site, but never to the
+    sign-in page again (round in circles)."""
+    target = safe_next(target)
+    return "/" if target.split("?")[0] in ("/sign-in", "/sign-out") else target
+
+
 @router.get("/sign-in")
 async def sign_in_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "auth/sign_in.html", {"next": safe_next(next), "username": ""})
+    return render(request, "auth/sign_in.html", {"next": after_sign_in(next), "username": ""})
 
 
 @router.post("/sign-in")
@@ -35,7 +42,7 @@ async def sign_in(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    target = safe_next(next)
+    target = after_sign_in(next)
     try:
         user = await auth_service.authenticate(
             db,
