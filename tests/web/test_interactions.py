@@ -44,7 +44,11 @@ async def test_the_barcelona_course_in_under_a_minute(
     await sign_in(page, "editor")
     started = time.monotonic()
     await page.goto("/")
-    await page.get_by_role("link", name="Log an interaction").click()
+    await (
+        page.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="Log an interaction")
+        .click()
+    )
     await expect(page.get_by_role("heading", name="Log an interaction", level=1)).to_be_visible()
     await expect(page.get_by_role("textbox", name="Date", exact=True)).to_have_value(today())
     await page.get_by_label("Kind").select_option(label="Conference or course")
