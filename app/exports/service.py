@@ -462,19 +462,24 @@ async def export_invitations(
     *,
     engine: AsyncEngine,
     event_id: int,
-    format: TableFormat,
+    format: TableFormat | ExportFormat,
     filters: EventInvitationFilters,
     actor: str,
     labels: Labels = API_LABELS,
 ) -> Export:
     """The invitations of an event the filters select (live ones unless ``include_archived``),
     one row per invitation (404 for an unknown event); ``labels`` name its columns and
-    statuses (the API's names unless told)."""
+    statuses (the API's names unless told). As vCards: the invited contacts, one card each."""
     event = await get_record(session, Event, event_id, "event")
     statement = invitation_rows(session, event_id, filters)
     rows = await _count(session, statement)
     export_format = ExportFormat(format)
     _check_fits(export_format, rows)
+    if export_format is ExportFormat.vcf:
+        invited = statement.with_only_columns(col(Invitation.contact_id)).order_by(None)
+        statement = contact_rows(session, ContactFilters(), for_vcards=True).where(
+            col(Contact.id).in_(invited)
+        )
     audit = await _audit_export(
         session,
         actor=actor,
@@ -486,7 +491,7 @@ async def export_invitations(
     )
     starts_on = event.starts_on.isoformat() if event.starts_on else None
     filename, ascii_filename = _filenames(
-        event.name, f"event-{event_id}", [starts_on, "invitations"], format.value
+        event.name, f"event-{event_id}", [starts_on, "invitations"], export_format.value
     )
     return Export(
         format=export_format,
@@ -498,6 +503,7 @@ async def export_invitations(
         columns=INVITATION_COLUMNS,
         header=labels.header(INVITATION_COLUMNS),
         to_cells=_invitation_cells(labels),
+        to_vcard=contact_vcard,
         sheet_title=labels.sheet_title("invitations", "Invitations"),
         **audit,
     )

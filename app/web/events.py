@@ -11,22 +11,18 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.audit import service as audit_service
-from app.audit.schemas import AuditAction, AuditEntity
 from app.cities.models import City
 from app.clock import TodayDep
-from app.contacts.models import Contact
-from app.contacts.schemas import ContactFilters
 from app.db import SessionDep, WriteSessionDep
-from app.errors import AppError, InvalidInput
+from app.errors import AppError
 from app.events import service as events_service
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventFilters, EventRead
 from app.exports import service as exports_service
-from app.exports.schemas import TableFormat
+from app.exports.schemas import ExportFormat
 from app.fields import IdPath
 from app.invitations import service as invitations_service
-from app.invitations.models import Invitation, InvitationStatus
+from app.invitations.models import InvitationStatus
 from app.invitations.schemas import (
     BulkInvite,
     EventInvitationFilters,
@@ -191,7 +187,7 @@ async def event_page(
     host = await _names(
         db, Organization, {event.host_organization_id} if event.host_organization_id else set()
     )
-    formats = [f for f in EXPORT_LABELS if f == "vcf" or f in set(TableFormat)]
+    formats = list(EXPORT_LABELS)
     return render(
         request,
         "events/detail.html",
@@ -401,7 +397,7 @@ async def invite(
 
 
 class ExportParams(EventInvitationFilters):
-    format: Literal["xlsx", "ods", "csv", "vcf"] = "xlsx"
+    format: ExportFormat = ExportFormat.xlsx
 
 
 ExportQuery = Annotated[ExportParams, Query()]
@@ -418,15 +414,11 @@ async def export_invitations(
     """The event's invitation list (the page's status filter) as a file; audited as the
     API's exports are."""
     filters = EventInvitationFilters.model_construct(**query.model_dump(exclude={"format"}))
-    if query.format == "vcf":
-        return await _vcards(db, event_id, filters, actor=user.username)
-    if query.format not in set(TableFormat):
-        raise InvalidInput.field("format", "This file format is not available.")
     export = await exports_service.export_invitations(
         db,
         engine=request.app.state.database.snapshot_engine,
         event_id=event_id,
-        format=TableFormat(query.format),
+        format=query.format,
         filters=filters,
         actor=user.username,
         labels=exports_service.people_labels(_, country_name=country_name),
@@ -435,44 +427,4 @@ async def export_invitations(
         export.body(),
         media_type=export.media_type,
         headers={"Content-Disposition": export.content_disposition, "Cache-Control": "no-store"},
-    )
-
-
-async def _vcards(
-    db: Any, event_id: int, filters: EventInvitationFilters, *, actor: str
-) -> Response:
-    """The invited contacts as vCards (an address book's import), one per contact."""
-    event = await invitations_service.get_event(db, event_id)
-    invited = invitations_service.filter_invitations(
-        select(col(Invitation.contact_id))
-        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
-        .where(col(Invitation.event_id) == event_id),
-        filters,
-    )
-    statement = exports_service.contact_rows(db, ContactFilters(), for_vcards=True).where(
-        col(Contact.id).in_(invited)
-    )
-    rows = (await db.execute(statement)).all()
-    audit_service.record(
-        db,
-        actor=actor,
-        action=AuditAction.export,
-        entity=AuditEntity.invitation,
-        entity_id=event_id,
-        changes={
-            "format": "vcf",
-            "filters": filters.model_dump(mode="json", exclude_defaults=True),
-            "rows": len(rows),
-            "complete": True,
-        },
-    )
-    body = "".join(exports_service.contact_vcard(row) for row in rows)
-    ascii_name = f"event-{event.id}-invitations.vcf"
-    return Response(
-        body.encode("utf-8"),
-        media_type=exports_service.VCARD_MEDIA_TYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{ascii_name}"',
-            "Cache-Control": "no-store",
-        },
     )
