@@ -5,9 +5,11 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import auth, today
+from app.web import auth, cities, search, today
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
+    search.router,
+    cities.router,
 )
