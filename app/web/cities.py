@@ -316,3 +316,10 @@ async def add_partnership(
         f"/cities/{city_id}",
         flash=_("Partnership with %(name)s added.", name=city.name),
     )
+
+
+@router.get("/cities/{city_id}/partnerships")
+async def partnerships_of_city(request: Request, user: WebUser, city_id: IdPath) -> Response:
+    """Where a refused form was posted (a reload, or a language switch, comes here): the
+    city's page."""
+    return redirect(request, f"/cities/{city_id}#city-partnerships")
