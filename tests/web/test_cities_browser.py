@@ -98,6 +98,7 @@ async def test_a_city_page_and_its_new_partnership(
     await form.get_by_label("Signed on").fill("1966-06-30")
     await form.get_by_label("Notes").fill("Signed in Taipei")
     await form.get_by_role("button", name="Add partnership").click()
+    await expect(page.locator("#flashes")).to_contain_text("Partnership with Busan added.")
     partnerships = page.get_by_role("region", name="Partnerships")
     await expect(partnerships.get_by_role("row", name=re.compile("Sister city"))).to_contain_text(
         "Jun 30, 1966"
