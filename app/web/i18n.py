@@ -49,7 +49,10 @@ def translations(locale: str) -> NullTranslations:
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
         buffer.seek(0)
-        merged.merge(Translations(buffer))
+        catalog_translations = Translations(buffer)
+        merged.merge(catalog_translations)
+        # merge() keeps the empty start's plural rule (English, n != 1): take the catalogs'.
+        merged.plural = catalog_translations.plural
     return merged
 
 

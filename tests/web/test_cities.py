@@ -179,5 +179,7 @@ async def test_the_pages_in_chinese(web, client) -> None:
     await web.post("/language", data={"csrf_token": token, "language": "zh_Hant_TW", "next": "/"})
     listing = await web.get("/cities")
     assert "南韓" in listing.text and "姊妹市" in listing.text
+    assert "共 1 個城市" in listing.text
     page = await web.get(f"/cities/{busan['id']}")
     assert "新增合作關係" in page.text and "1966年6月30日" in page.text
+    assert "週年" in page.text  # a plural message (60-odd years), translated too
