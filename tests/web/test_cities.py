@@ -183,3 +183,17 @@ async def test_the_pages_in_chinese(web, client) -> None:
     page = await web.get(f"/cities/{busan['id']}")
     assert "新增合作關係" in page.text and "1966年6月30日" in page.text
     assert "週年" in page.text  # a plural message (60-odd years), translated too
+
+
+async def test_the_list_pages_keep_the_filters(web, client) -> None:
+    for number in range(52):
+        await make_city(client, name=f"Ciudad {number:02d}", country_code="MX")
+    await make_city(client, name="Lyon", country_code="FR")
+    await web_sign_in(web, "viewer")
+    first = await web.get("/cities", params={"country_code": "MX"})
+    assert "52 cities" in first.text and "Page 1 of 2" in first.text
+    assert names_in(first.text)[0] == "Ciudad 00" and len(names_in(first.text)) == 50
+    assert 'href="/cities?page=2&amp;country_code=MX"' in first.text
+    second = await web.get("/cities", params={"country_code": "MX", "page": "2"})
+    assert names_in(second.text) == ["Ciudad 50", "Ciudad 51"]
+    assert "Previous page" in second.text and "Next page" not in second.text
