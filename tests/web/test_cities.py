@@ -181,7 +181,7 @@ async def test_the_pages_in_chinese(web, client) -> None:
     assert "南韓" in listing.text and "姊妹市" in listing.text
     assert "共 1 個城市" in listing.text
     page = await web.get(f"/cities/{busan['id']}")
-    assert "新增合作關係" in page.text and "1966年6月30日" in page.text
+    assert "新增夥伴關係" in page.text and "1966年6月30日" in page.text
     assert "週年" in page.text  # a plural message (60-odd years), translated too
 
 

@@ -53,7 +53,7 @@ async def test_find_johannesburg_as_dormant(
 
     await rows.first.get_by_role("link", name="Johannesburg").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Johannesburg")
-    await expect(page.get_by_role("region", name="合作關係", exact=True)).to_contain_text(
+    await expect(page.get_by_role("region", name="夥伴關係", exact=True)).to_contain_text(
         "1975年10月1日"
     )
 
@@ -64,7 +64,7 @@ async def test_a_city_page_and_its_new_partnership(
     await sign_in(page, "editor")
     await page.goto("/cities")
     await page.get_by_role("link", name="New city").click()
-    await page.get_by_role("textbox", name="Name", exact=True).fill("Busan")
+    await page.get_by_role("textbox", name="City name", exact=True).fill("Busan")
     await page.get_by_label("Alternate names").fill("부산\n釜山")
     await page.get_by_label("Country").select_option(label="South Korea")
     await page.get_by_label("Region").fill("Gyeongsang")
@@ -76,13 +76,13 @@ async def test_a_city_page_and_its_new_partnership(
 
     # The same city again: refused, with a link to the one there is.
     await page.goto("/cities/new")
-    await page.get_by_role("textbox", name="Name", exact=True).fill("釜山")
+    await page.get_by_role("textbox", name="City name", exact=True).fill("釜山")
     await page.get_by_label("Country").select_option(label="South Korea")
     await page.get_by_role("button", name="Add city").click()
     await expect(
         page.get_by_text("A city with this name already exists in this country.")
     ).to_be_visible()
-    await expect(page.get_by_role("textbox", name="Name", exact=True)).to_have_value("釜山")
+    await expect(page.get_by_role("textbox", name="City name", exact=True)).to_have_value("釜山")
     await assert_accessible(page)
     await page.get_by_role("link", name="Open the existing city").click()
     await expect(page).to_have_url(city_url)
@@ -118,8 +118,8 @@ async def test_a_city_page_and_its_new_partnership(
     await assert_accessible(page)
 
     await page.get_by_role("button", name="繁體中文").click()
-    await expect(page.get_by_role("region", name="合作關係", exact=True)).to_contain_text("姊妹市")
-    await expect(page.get_by_role("region", name="新增合作關係")).to_be_visible()
+    await expect(page.get_by_role("region", name="夥伴關係", exact=True)).to_contain_text("姊妹市")
+    await expect(page.get_by_role("region", name="新增夥伴關係")).to_be_visible()
     await screenshot(page, "city-zh")
     await assert_accessible(page)
 
