@@ -42,7 +42,8 @@ def translations(locale: str) -> NullTranslations:
     """Every area's catalog of ``locale``, merged (English needs none: it is the source)."""
     if locale == EN:
         return NullTranslations()
-    merged = Translations()
+    # The first catalog's header gives the merged one its plural rule (Chinese: one form).
+    merged: Translations | None = None
     for po_path in sorted((TRANSLATIONS / locale / "LC_MESSAGES").glob("*.po")):
         with po_path.open("rb") as file:
             catalog = read_po(file, locale=locale)
@@ -50,10 +51,11 @@ def translations(locale: str) -> NullTranslations:
         write_mo(buffer, catalog, use_fuzzy=False)
         buffer.seek(0)
         catalog_translations = Translations(buffer)
-        merged.merge(catalog_translations)
-        # merge() keeps the empty start's plural rule (English, n != 1): take the catalogs'.
-        merged.plural = catalog_translations.plural
-    return merged
+        if merged is None:
+            merged = catalog_translations
+        else:
+            merged.merge(catalog_translations)
+    return merged or NullTranslations()
 
 
 def activate(locale: str) -> None:
