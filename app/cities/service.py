@@ -208,3 +208,13 @@ async def archive_city(session: AsyncSession, city: City, *, actor: str, cascade
         entity=AuditEntity.partnership,
     )
     return await archive_record(session, city, actor=actor, entity=AuditEntity.city)
+
+
+async def countries_in_use(session: AsyncSession) -> list[str]:
+    """The countries of the live cities (codes), for a list's country filter."""
+    rows = await session.scalars(
+        select(col(City.country_code))
+        .where(col(City.archived_at).is_(None), col(City.country_code).is_not(None))
+        .distinct()
+    )
+    return sorted(code for code in rows if code)

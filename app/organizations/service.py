@@ -222,3 +222,14 @@ async def remove_member(
         entity_id=organization.id,
         changes={"member_city_ids": {"old": before, "new": [c for c in before if c != city_id]}},
     )
+
+
+async def memberships_of_city(session: AsyncSession, city_id: int) -> list[dict[str, Any]]:
+    """The live organizations a city is a member of, in name order, with the date it joined."""
+    rows = await session.execute(
+        select(Organization, col(OrganizationMember.since))
+        .join(OrganizationMember, col(OrganizationMember.organization_id) == col(Organization.id))
+        .where(col(OrganizationMember.city_id) == city_id, col(Organization.archived_at).is_(None))
+        .order_by(col(Organization.name_key), col(Organization.id))
+    )
+    return [{"organization": organization, "since": since} for organization, since in rows.all()]

@@ -5,11 +5,13 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import admin, auth, events, interactions, pick, reports, today
+from app.web import admin, auth, cities, events, interactions, pick, reports, search, today
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
+    search.router,
+    cities.router,
     reports.router,
     admin.router,
     pick.router,
