@@ -40,3 +40,20 @@ async def test_the_menu_folds_on_a_phone(page: Page, sign_in, assert_accessible)
     await assert_accessible(page)
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide on a 360 px screen"
+
+
+async def test_the_keyboard_reaches_everything(page: Page, sign_in) -> None:
+    await sign_in(page, "editor")
+    await page.goto("/")
+    await page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    await expect(skip).to_be_focused()
+    await expect(skip).to_be_visible()  # shown when focused
+    outline = await skip.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline != "none"
+    await page.keyboard.press("Enter")
+    await expect(page.locator("main")).to_be_focused()
+    await page.get_by_role("searchbox", name="Search").focus()
+    await page.keyboard.type("Busan")
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url("/search?q=Busan")

@@ -4,6 +4,7 @@ A failure lists the missing messages with where they are; add each to the .po of
 (app/web/translations/zh_Hant_TW/LC_MESSAGES/<area>.po), as README "Translations" says."""
 
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -77,5 +78,23 @@ def test_the_catalogs_load() -> None:
         assert i18n.gettext("Contacts") == "聯絡人"
         assert i18n.country_name("KR") == "南韓"
         assert i18n.ngettext("%(num)s year", "%(num)s years", 30) == "30 年"
+    finally:
+        i18n.activate(i18n.EN)
+
+
+def test_dates_numbers_and_names_follow_the_language() -> None:
+    instant = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # already 2 December in Taipei
+    try:
+        i18n.activate(i18n.ZH)
+        assert i18n.format_date(date(2026, 12, 2)) == "2026年12月2日"
+        assert i18n.format_datetime(instant, "Asia/Taipei").startswith("2026年12月2日")
+        assert i18n.format_number(1234567) == "1,234,567"
+        assert i18n.country_name("be") == "比利時"
+        assert i18n.language_name("ko") == "韓文"
+        i18n.activate(i18n.EN)
+        assert i18n.format_date(date(2026, 12, 2)) == "Dec 2, 2026"
+        assert i18n.country_name("KR") == "South Korea"
+        assert i18n.language_name("zh-Hant") == "Chinese"
+        assert i18n.country_name("XX") == "XX"
     finally:
         i18n.activate(i18n.EN)
