@@ -72,7 +72,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("search", "/search?q={term}"),
     ("suggest", "/search/suggest?q={term}"),
     ("cities", "/cities"),
-    ("cities-country", "/cities?country={country}"),
+    ("cities-country", "/cities?country_code={country}"),
     ("city", "/cities/{city}"),
     ("contacts", "/contacts"),
     ("contacts-country", "/contacts?country_code={country}"),
