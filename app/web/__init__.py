@@ -8,15 +8,30 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web import i18n, session
 from app.web.deps import check_csrf
-from app.web.errors import install_web_error_handlers
+from app.web.errors import install_web_error_handlers, is_web_path
 from app.web.router import ROUTERS
 from app.web.templating import STATIC, STATIC_URL
 
+# Pages: scripts only from our static files (no inline script, no eval: so no hx-on), never
+# inside another site's frame (a one-click button must not be clicked through a disguise).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
 
 class WebMiddleware:
-    """Sets the request's language (chosen, else asked for) before anything else runs, so
-    every message of the request, error pages included, is in it; and sends the renewed
-    session cookie (``deps.web_user``) with whatever response the page gives."""
+    """On web paths: sets the request's language (chosen, else asked for) before anything
+    else runs, so every message of the request, error pages included, is in it; adds the
+    security headers; and sends the renewed session cookie (``deps.web_user``) with whatever
+    response the page gives."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -25,22 +40,21 @@ class WebMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if not is_web_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
         connection = HTTPConnection(scope)
         i18n.activate(i18n.request_locale(connection))
 
         async def send_with_session(message: Message) -> None:
             if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), *SECURITY_HEADERS]
                 renewed = scope.get("state", {}).get("renewed_session")
                 if renewed is not None:
                     cookie = Response()
                     session.set_session_cookie(cookie, connection, renewed)
-                    message = {
-                        **message,
-                        "headers": [
-                            *message.get("headers", []),
-                            *(h for h in cookie.raw_headers if h[0] == b"set-cookie"),
-                        ],
-                    }
+                    headers += [h for h in cookie.raw_headers if h[0] == b"set-cookie"]
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_session)

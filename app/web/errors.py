@@ -16,8 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.auth import service as auth_service
 from app.errors import AppError, TooManyRequests, Unauthorized
-from app.web import i18n
+from app.web import i18n, session
 from app.web.deps import SignInRequired
 from app.web.i18n import N_, _
 from app.web.templating import is_htmx, render, safe_next, sign_in_url, url_with
@@ -55,11 +56,38 @@ EXPLANATIONS = {
 }
 
 
+def is_web_path(path: str) -> bool:
+    return not path.startswith(NOT_WEB)
+
+
 def is_web(request: Request) -> bool:
-    return not request.url.path.startswith(NOT_WEB)
+    return is_web_path(request.url.path)
 
 
-def error_page(
+async def _find_user(request: Request) -> None:
+    """The signed-in user, for the menu of an error page raised before (or without) a
+    ``WebUser`` dependency, e.g. a 404. Not for a 5xx: the database may be the problem."""
+    if getattr(request.state, "user", None) is not None:
+        return
+    settings = request.app.state.settings
+    token = session.read_session_cookie(request, settings)
+    if token is None:
+        return
+    state = request.app.state
+    try:
+        async with state.database.sessionmaker() as db:
+            request.state.user = await auth_service.principal_for_token(
+                db,
+                token.token,
+                settings,
+                verified=state.verified_tokens,
+                principals=state.principals,
+            )
+    except Exception:  # an error page must never fail: shown without the menu then
+        logger.debug("no user for the error page", exc_info=True)
+
+
+async def error_page(
     request: Request,
     status: int,
     *,
@@ -68,6 +96,8 @@ def error_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     i18n.activate(i18n.request_locale(request))
+    if status < 500:
+        await _find_user(request)
     title = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     explanation = EXPLANATIONS.get(status)
     return render(
@@ -105,21 +135,24 @@ def install_web_error_handlers(app: FastAPI) -> None:
         # go through the catalog, which may hold them.
         detail = _(exc.detail) if exc.status != 500 else None
         headers = exc.headers if isinstance(exc, TooManyRequests) else None
-        return error_page(request, exc.status, detail=detail, headers=headers)
+        return await error_page(request, exc.status, detail=detail, headers=headers)
 
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return error_page(request, 400)
+        return await error_page(request, 400)
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_page(request, exc.status_code)
+        return await error_page(request, exc.status_code)
 
     async def stale_data(request: Request, exc: Exception) -> Response:
-        return error_page(request, 409)
+        return await error_page(request, 409)
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         response = await api_handlers[Exception](request, exc)  # logs it, finds a 503
         reference = response.headers.get("X-Request-ID") or uuid.uuid4().hex
-        return error_page(request, response.status_code, reference=reference)
+        headers = {"X-Request-ID": reference}
+        if "retry-after" in response.headers:
+            headers["Retry-After"] = response.headers["retry-after"]
+        return await error_page(request, response.status_code, reference=reference, headers=headers)
 
     wrap(AppError, app_error)
     wrap(RequestValidationError, validation_error)

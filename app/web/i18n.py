@@ -42,15 +42,20 @@ def translations(locale: str) -> NullTranslations:
     """Every area's catalog of ``locale``, merged (English needs none: it is the source)."""
     if locale == EN:
         return NullTranslations()
-    merged = Translations()
+    # The first catalog's header gives the merged one its plural rule (Chinese: one form).
+    merged: Translations | None = None
     for po_path in sorted((TRANSLATIONS / locale / "LC_MESSAGES").glob("*.po")):
         with po_path.open("rb") as file:
             catalog = read_po(file, locale=locale)
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
         buffer.seek(0)
-        merged.merge(Translations(buffer))
-    return merged
+        catalog_translations = Translations(buffer)
+        if merged is None:
+            merged = catalog_translations
+        else:
+            merged.merge(catalog_translations)
+    return merged or NullTranslations()
 
 
 def activate(locale: str) -> None:

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from app.auth.cache import Principal
 from app.auth.models import Role
 from app.config import Settings
-from app.web import i18n, session
+from app.web import i18n, labels, session
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -85,6 +85,8 @@ def _build_environment() -> Environment:
         url_with=url_with,
         language_names=i18n.LANGUAGE_NAMES,
         role_label=role_label,
+        label=labels.label,
+        choices=labels.choices,
     )
     return env
 

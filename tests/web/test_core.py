@@ -4,7 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from app.main import create_app
 from app.web import session as web_session
+from app.web.forms import form_errors, form_values
+from app.web.templating import templates
 from tests.conftest import PASSWORD
 from tests.factories import edit, make_follow_up, make_user, today
 from tests.web.conftest import csrf_of, csrf_token, web_sign_in
@@ -204,6 +207,7 @@ async def test_web_errors_are_pages_and_api_errors_stay_problems(web: httpx.Asyn
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert "找不到頁面" in page.text
+    assert 'href="/cities"' in page.text  # the menu is there: the user is signed in
     api = await web.get("/api/v1/no-such-thing")
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
@@ -234,3 +238,66 @@ async def test_a_viewer_is_refused_an_edit_route(
     assert "You are not allowed to do this" in response.text
     still = await client.get(f"/api/v1/follow-ups/{follow_up['id']}")
     assert still.json()["status"] == "open"
+
+
+async def test_error_pages_are_translated(app, web: httpx.AsyncClient) -> None:
+    broken = create_app(app.state.settings)
+
+    async def boom() -> None:
+        raise RuntimeError("kaboom SELECT secret_column")
+
+    broken.add_api_route("/broken-page", boom, methods=["GET"])
+    transport = httpx.ASGITransport(app=broken, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as browser:
+        page = await browser.get("/broken-page", headers={"Accept-Language": "zh-TW"})
+        assert page.status_code == 500
+        assert page.headers["content-type"].startswith("text/html")
+        assert "發生錯誤" in page.text and page.headers["x-request-id"] in page.text
+        assert "kaboom" not in page.text and "secret_column" not in page.text
+        page = await browser.get("/broken-page")
+        assert "Something went wrong" in page.text
+    await broken.state.database.dispose()
+    await web_sign_in(web, "viewer")
+    forbidden = await web.post("/follow-ups/1/done", headers={"Accept-Language": "zh-TW"})
+    assert forbidden.status_code == 403 and "此表單已過期" in forbidden.text
+    missing = await web.get("/nowhere", headers={"Accept-Language": "zh-TW"})
+    assert missing.status_code == 404 and "找不到頁面" in missing.text
+
+
+async def test_pages_refuse_frames_and_inline_scripts(web: httpx.AsyncClient) -> None:
+    page = await web.get("/sign-in")
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in page.text
+    api = await web.get("/api/v1/health")
+    assert "content-security-policy" not in api.headers
+
+
+def test_the_pager_links_to_the_pages_around() -> None:
+    template = templates.from_string(
+        '{% from "macros/lists.html" import pager %}{{ pager(url, total, limit, offset) }}'
+    )
+    html = template.render(url="/contacts?country=KR", total=120, limit=50, offset=50)
+    assert "51–100 of 120" in html
+    assert 'href="/contacts?country=KR&amp;limit=50&amp;offset=0"' in html
+    assert 'href="/contacts?country=KR&amp;limit=50&amp;offset=100"' in html
+    assert "Previous" in html and "Next" in html
+    assert template.render(url="/contacts", total=10, limit=50, offset=0).strip() == ""
+
+
+def test_form_errors_put_messages_beside_their_fields() -> None:
+    from pydantic import ValidationError
+
+    from app.errors import InvalidInput
+    from app.follow_ups.schemas import FollowUpCreate
+
+    try:
+        FollowUpCreate.model_validate({"due_on": "tomorrow"})
+    except ValidationError as exc:
+        errors = form_errors(exc)
+    assert errors == {"title": "This field is required.", "due_on": "Enter a date (YYYY-MM-DD)."}
+    refused = InvalidInput.field("email", "This e-mail address is taken")
+    assert form_errors(refused) == {"email": "This e-mail address is taken"}
+    assert form_errors(InvalidInput("Something is off")) == {"": "Something is off"}
+    assert form_values({"title": " MoU ", "notes": "  ", "csrf_token": "x"}) == {"title": "MoU"}

@@ -76,5 +76,6 @@ def test_the_catalogs_load() -> None:
     try:
         assert i18n.gettext("Contacts") == "聯絡人"
         assert i18n.country_name("KR") == "南韓"
+        assert i18n.ngettext("%(num)s year", "%(num)s years", 30) == "30 年"
     finally:
         i18n.activate(i18n.EN)

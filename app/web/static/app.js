@@ -1,5 +1,16 @@
 // The few behaviours the pages need beyond htmx. No build step; plain ES2020.
 "use strict";
+// A form sent by htmx that the server refuses (422) comes back with its inline errors: swap
+// it in like a success. Other errors keep the page as it is and show a message (below).
+if (window.htmx) {
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true },
+    { code: "[45]..", swap: false, error: true },
+    { code: "...", swap: true },
+  ];
+}
 document.addEventListener("DOMContentLoaded", () => {
   // The main menu folds away on a phone: the Menu button opens and closes it.
   const toggle = document.querySelector(".nav-toggle");
