@@ -5,9 +5,13 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import auth, today
+from app.web import auth, contacts, history, organizations, timeline, today
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
+    contacts.router,
+    organizations.router,
+    history.router,
+    timeline.router,
 )
