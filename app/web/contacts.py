@@ -1,6 +1,7 @@
 """Contacts: the list with its filters, the contact page, the create and edit forms (with
 languages and tags as chips), a save on a stale version made humane, archive and restore."""
 
+import json
 from typing import Annotated, Any, Literal, TypeVar
 
 import phonenumbers
@@ -173,9 +174,6 @@ def read_form(form: Any) -> tuple[dict[str, Any], str | None]:
     "add:<field>" or "remove:<field>:<value>" edits the chips without saving."""
     values = form_values(form, lists=CHIP_FIELDS)
     action = values.pop("_chip", None)
-    version = values.pop("version", None)
-    if version is not None:
-        values["version"] = version
     for name in CHIP_FIELDS:
         values[name] = split_chips(values.get(name, []))
     values["languages"] = list(dict.fromkeys(language_code(v) for v in values["languages"]))
@@ -262,9 +260,28 @@ async def _form_context(db: AsyncSession, **context: Any) -> dict[str, Any]:
 
 
 def contact_values(contact: Contact) -> dict[str, Any]:
+    """The edit form's values, with the version it starts from and those values as they
+    were (``_original``), so a stale save can tell the user's changes from someone else's."""
     values: dict[str, Any] = {name: getattr(contact, name) for name in FORM_FIELDS}
     values["version"] = contact.version
+    values["_original"] = json.dumps(_comparable(values))
     return values
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, Any]:
+    """Form or record values in one shape: ids as numbers, blanks as None, lists as lists."""
+    plain: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        value = values.get(name)
+        if name in CHIP_FIELDS:
+            plain[name] = list(value or [])
+        elif name in ("city_id", "organization_id"):
+            text = str(value or "")
+            plain[name] = int(text) if text.isdigit() else None
+        else:
+            text = str(value).replace("\r\n", "\n") if value is not None else ""
+            plain[name] = text or None
+    return plain
 
 
 def _shown(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
@@ -402,13 +419,16 @@ async def save_contact(
 async def _conflict(
     request: Request, db: AsyncSession, contact: Contact, values: dict[str, Any]
 ) -> Response:
-    """Someone saved the contact after this form was opened: what differs between their
-    version and this form, and a way to save this form over theirs (the API's 412)."""
-    current = contact_values(contact)
-    mine = {name: values.get(name, [] if name in CHIP_FIELDS else None) for name in FORM_FIELDS}
-    for name in ("city_id", "organization_id"):
-        text = str(mine[name] or "")
-        mine[name] = int(text) if text.isdigit() else None
+    """Someone saved the contact after this form was opened: where their version and this
+    form differ, and a form that applies the user's own changes (the fields they edited) on
+    top of the saved version (the API's 412, made humane)."""
+    current = _comparable(contact_values(contact))
+    mine = _comparable(values)
+    try:
+        original = _comparable(json.loads(values.get("_original") or ""))
+    except (ValueError, TypeError, AttributeError):
+        original = current  # no starting point: every field of the form counts as a change
+    my_changes = {name for name in FORM_FIELDS if mine[name] != original[name]}
     names = {
         "city_id": dict(await city_choices(db)),
         "organization_id": dict(await organization_choices(db)),
@@ -423,10 +443,12 @@ async def _conflict(
             "label": _(FIELD_LABELS[name]),
             "theirs": _shown(name, current[name], names),
             "yours": _shown(name, mine[name], names),
+            "mine": name in my_changes,
         }
         for name in FORM_FIELDS
-        if (current[name] or None) != (mine[name] or None)
+        if current[name] != mine[name]
     ]
+    merged = {**current, **{name: mine[name] for name in my_changes}}
     return render(
         request,
         "contacts/conflict.html",
@@ -434,7 +456,11 @@ async def _conflict(
             "nav": "contacts",
             "contact": contact,
             "differences": differences,
-            "values": {**values, "version": contact.version},
+            "values": {
+                **merged,
+                "version": contact.version,
+                "_original": json.dumps(current),
+            },
         },
         status_code=409,
     )

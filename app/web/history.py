@@ -23,7 +23,15 @@ from app.fields import IdPath
 from app.organizations.models import Organization
 from app.pagination import ListQuery
 from app.web.deps import WebUser
-from app.web.i18n import N_, _, format_date, format_datetime, format_number
+from app.web.i18n import (
+    N_,
+    _,
+    country_name,
+    format_date,
+    format_datetime,
+    format_number,
+    language_name,
+)
 from app.web.labels import label
 from app.web.names import names_of
 from app.web.templating import is_htmx, render, url_with
@@ -135,6 +143,10 @@ def shown(name: str, value: Any, names: dict[type, dict[int, str]], time_zone: s
     if model is not None:
         ids = value if isinstance(value, list) else [value]
         return "、".join(names.get(model, {}).get(int(i), f"#{i}") for i in ids)
+    if name == "country_code":
+        return country_name(str(value))
+    if name == "languages" and isinstance(value, list):
+        return "、".join(language_name(str(code)) for code in value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if name in ENUM_FIELDS:
@@ -170,7 +182,7 @@ def describe(entry: Any, names: dict[type, dict[int, str]], time_zone: str) -> d
                 continue
             changes.append(
                 {
-                    "field": field_label(name),
+                    "field": _("%(field)s:", field=field_label(name)),
                     "old": shown(name, change.get("old"), names, time_zone),
                     "new": shown(name, change.get("new"), names, time_zone),
                 }

@@ -1,6 +1,9 @@
 """Contacts in the web app, without a browser: the list and its filters, the forms with their
 inline errors, a stale save, archive and restore, and the roles."""
 
+import html
+import re
+
 import httpx
 
 from tests.factories import make_city, make_contact, make_organization
@@ -106,6 +109,33 @@ async def test_stale_edit_shows_both_versions_and_reapplies(
     assert response.status_code == 303
     saved = (await client.get(f"/api/v1/contacts/{contact['id']}")).json()
     assert saved["full_name"] == "Marie Dubois-Martin" and saved["position"] == "Adviser"
+
+
+async def test_reapplying_keeps_their_changes_to_fields_i_did_not_touch(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    contact = await make_contact(client, full_name="Marie Dubois", position="Adviser")
+    token = await web_sign_in(web, "editor")
+    edit = await web.get(f"/contacts/{contact['id']}/edit")
+    original = re.search(r'name="_original" value="([^"]+)"', edit.text)
+    assert original
+    await client.patch(f"/api/v1/contacts/{contact['id']}", json={"position": "Director"})
+    mine = form(
+        token,
+        version="1",
+        _original=html.unescape(original.group(1)),
+        full_name="Marie Dubois-Martin",
+        position="Adviser",
+    )
+    conflict = await web.post(f"/contacts/{contact['id']}/edit", data=mine)
+    assert conflict.status_code == 409 and "your change" in conflict.text
+    reapply = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', conflict.text))
+    reapply = {k: html.unescape(v) for k, v in reapply.items()}
+    assert reapply["position"] == "Director" and reapply["full_name"] == "Marie Dubois-Martin"
+    response = await web.post(f"/contacts/{contact['id']}/edit", data=reapply)
+    assert response.status_code == 303, response.text
+    saved = (await client.get(f"/api/v1/contacts/{contact['id']}")).json()
+    assert saved["full_name"] == "Marie Dubois-Martin" and saved["position"] == "Director"
 
 
 async def test_archive_restore_and_history(
