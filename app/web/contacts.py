@@ -214,7 +214,10 @@ async def _errors(
     if isinstance(exc, Conflict) and exc.extra.get("existing_id") is not None:
         return {"email": _("Another contact already has this e-mail address.")}
     errors = form_errors(exc)
-    if "phone" in errors:
+    for name in TEXT_FIELDS:
+        if name in errors and not values.get(name):  # emptied on the edit form (null)
+            errors[name] = _("This field is required.")
+    if "phone" in errors and values.get("phone"):
         country = None
         if values.get("city_id"):
             city = await db.get(City, int(values["city_id"]))

@@ -176,3 +176,30 @@ async def test_a_viewer_reads_but_does_not_change(
     assert (await web.get(f"/history/contact/{contact['id']}")).status_code == 403
     partial = await web.get(f"/history/contact/{contact['id']}", headers={"HX-Request": "true"})
     assert partial.status_code == 200 and "shown to editors" in partial.text
+
+
+async def test_edit_errors_are_inline(web: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
+    await make_contact(client, full_name="Marie Dubois", email="marie@example.org")
+    kim = await make_contact(client, full_name="Kim", position="Director")
+    token = await web_sign_in(web, "editor")
+    response = await web.post(
+        f"/contacts/{kim['id']}/edit",
+        data=form(token, version="1", full_name="", position="Mayor"),
+    )
+    assert response.status_code == 422
+    assert 'id="field-full_name-error">This field is required.' in response.text
+    assert 'value="Mayor"' in response.text
+    response = await web.post(
+        f"/contacts/{kim['id']}/edit",
+        data=form(token, version="1", full_name="Kim", email="MARIE@example.org"),
+    )
+    assert response.status_code == 422
+    assert 'id="field-email-error">Another contact already has this e-mail address.' in (
+        response.text
+    )
+    # A blank field on the edit form empties it.
+    response = await web.post(
+        f"/contacts/{kim['id']}/edit", data=form(token, version="1", full_name="Kim")
+    )
+    assert response.status_code == 303
+    assert (await client.get(f"/api/v1/contacts/{kim['id']}")).json()["position"] is None

@@ -59,3 +59,21 @@ async def test_timeline_partial_pages_with_more(
     city = await web.get(f"/timeline/city/{busan['id']}")
     assert "Kim Min-jun" in city.text
     assert (await web.get("/timeline/event/1")).status_code == 400
+
+
+async def test_history_of_other_records_reads_as_sentences(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    busan = await make_city(client, name="Busan", country_code="KR")
+    uclg = await make_organization(client, name="UCLG", kind="city_network")
+    await client.post(f"/api/v1/organizations/{uclg['id']}/members", json={"city_id": busan["id"]})
+    await client.patch(f"/api/v1/cities/{busan['id']}", json={"population": 3300000})
+    token = await web_sign_in(web, "editor")
+    history = await web.get(f"/history/organization/{uclg['id']}")
+    assert "member cities:" in history.text and "Busan" in history.text
+    assert "City network" in history.text
+    await web.post("/language", data={"language": "zh_Hant_TW", "next": "/", "csrf_token": token})
+    history = await web.get(f"/history/city/{busan['id']}")
+    assert "人口：" in history.text and "3,300,000" in history.text
+    assert "國家：" in history.text and "南韓" in history.text
+    assert (await web.get("/history/planet/1")).status_code == 400
