@@ -2,6 +2,7 @@
 languages and tags as chips), a save on a stale version made humane, archive and restore."""
 
 import json
+import re
 from typing import Annotated, Any, Literal, TypeVar
 
 import phonenumbers
@@ -10,21 +11,26 @@ from babel import Locale
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.audit.schemas import AuditEntity
+from app.cities import service as cities_service
 from app.cities.models import City
+from app.cities.schemas import CityFilters
 from app.contacts import service as contacts_service
 from app.contacts.models import Contact
 from app.contacts.schemas import ContactCreate, ContactFilters, ContactUpdate
 from app.db import SessionDep
 from app.errors import AppError, Conflict, InvalidInput
 from app.fields import IdPath
+from app.organizations import service as organizations_service
 from app.organizations.models import Organization
+from app.organizations.schemas import OrganizationFilters
 from app.pagination import ListQuery
 from app.records import get_record, restore_record
+from app.text import fold
 from app.web import i18n
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
@@ -81,6 +87,9 @@ class ContactListPage(ContactFilters, ListQuery):
     """The list page's query string: the API's filters, paging, and the sorts a person picks."""
 
     sort: Literal["name", "-name", "updated", "-updated"] | None = None
+    # Typed in the typeahead fields; read as city_id and organization_id.
+    city: Annotated[str, Field(max_length=300)] | None = None
+    organization: Annotated[str, Field(max_length=300)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = PAGE_SIZE
 
 
@@ -105,26 +114,125 @@ def read_query(model: type[Q], typed: BaseModel) -> tuple[Q, dict[str, Any], dic
         return model(), values, form_errors(exc)
 
 
-async def city_choices(db: AsyncSession) -> list[tuple[Any, str]]:
-    """Live cities for a select: "Busan (South Korea)", in name order."""
-    rows = await db.execute(
-        select(col(City.id), col(City.name), col(City.country_code))
-        .where(col(City.archived_at).is_(None))
-        .order_by(col(City.name_key), col(City.id))
-    )
-    return [
-        (row[0], f"{row[1]} ({i18n.country_name(row[2])})" if row[2] else str(row[1]))
-        for row in rows.all()
-    ]
+# The typeahead fields of the forms and the list: typed text, a record's label once chosen
+# ("Busan (South Korea)", "United Cities and Local Governments (UCLG)"), resolved to its id on
+# the server, so a page never lists every city (the desk has thousands).
+SUGGESTIONS = 10
+_LABEL = re.compile(r"(.*?)\s*[(（]([^()（）]*)[)）]\s*")
 
 
-async def organization_choices(db: AsyncSession) -> list[tuple[Any, str]]:
-    rows = await db.execute(
-        select(col(Organization.id), col(Organization.name), col(Organization.acronym))
-        .where(col(Organization.archived_at).is_(None))
-        .order_by(col(Organization.name_key), col(Organization.id))
+def city_label(city: Any) -> str:
+    country = i18n.country_name(city.country_code) if city.country_code else ""
+    return f"{city.name} ({country})" if country else str(city.name)
+
+
+def organization_label(organization: Any) -> str:
+    if organization.acronym:
+        return f"{organization.name} ({organization.acronym})"
+    return str(organization.name)
+
+
+async def suggestions(db: AsyncSession, kind: str, text: str) -> list[str]:
+    """The labels of the live cities or organizations matching what was typed (any script)."""
+    page = ListQuery(limit=SUGGESTIONS)
+    if kind == "city":
+        cities, _total = await cities_service.list_cities(db, page, CityFilters(q=text[:200]))
+        return [city_label(city) for city in cities]
+    organizations, _total = await organizations_service.list_organizations(
+        db, page, OrganizationFilters(q=text[:200])
     )
-    return [(row[0], f"{row[1]} ({row[2]})" if row[2] else str(row[1])) for row in rows.all()]
+    return [organization_label(o) for o in organizations]
+
+
+async def resolve_city(db: AsyncSession, text: str) -> int:
+    """The live city a typed label or name means; ValueError (a translated message) if none
+    or several."""
+    name, suffix = text, None
+    match = _LABEL.fullmatch(text)
+    if match:
+        name, suffix = match.group(1), match.group(2).strip()
+    keys = {fold(name)[:200], fold(text)[:200]}
+    found = list(
+        await db.scalars(
+            select(City)
+            .where(col(City.name_key).in_(keys), col(City.archived_at).is_(None))
+            .order_by(col(City.id))
+        )
+    )
+    if suffix and len(found) > 1:
+        found = [
+            c
+            for c in found
+            if suffix in (i18n.country_name(c.country_code), (c.country_code or "").upper())
+        ] or found
+    if not found:
+        raise ValueError(
+            _("No city is called “%(name)s”. Choose one of the suggestions.", name=text)
+        )
+    if len(found) > 1:
+        raise ValueError(
+            _(
+                "Several cities are called “%(name)s”; add the country, e.g. %(example)s.",
+                name=name,
+                example=city_label(found[0]),
+            )
+        )
+    assert found[0].id is not None
+    return found[0].id
+
+
+async def resolve_organization(db: AsyncSession, text: str) -> int:
+    name = text
+    match = _LABEL.fullmatch(text)
+    if match:
+        name = match.group(1)
+    found = list(
+        await db.scalars(
+            select(Organization)
+            .where(
+                col(Organization.archived_at).is_(None),
+                or_(
+                    col(Organization.name_key).in_({fold(name)[:200], fold(text)[:200]}),
+                    func.lower(col(Organization.acronym)) == text.strip().lower(),
+                ),
+            )
+            .order_by(col(Organization.id))
+        )
+    )
+    if len(found) != 1:
+        raise ValueError(
+            _("No organization is called “%(name)s”. Choose one of the suggestions.", name=text)
+        )
+    assert found[0].id is not None
+    return found[0].id
+
+
+async def resolve_links(db: AsyncSession, values: dict[str, Any]) -> dict[str, str]:
+    """The typed city and organization of a form as ``city_id`` and ``organization_id``
+    (a blank one empties the link); the messages of those that mean no single record."""
+    errors: dict[str, str] = {}
+    for name, resolve in (("city", resolve_city), ("organization", resolve_organization)):
+        text = str(values.get(name) or "").strip()
+        try:
+            values[f"{name}_id"] = await resolve(db, text) if text else None
+        except ValueError as exc:
+            values[f"{name}_id"] = None
+            errors[name] = str(exc)
+    return errors
+
+
+async def link_labels(db: AsyncSession, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the labels of its ``city_id`` and ``organization_id`` as the typeahead
+    fields' text."""
+    labelled = dict(values)
+    for name, model, label in (
+        ("city", City, city_label),
+        ("organization", Organization, organization_label),
+    ):
+        record_id = values.get(f"{name}_id")
+        record = await db.get(model, int(record_id)) if record_id else None
+        labelled[name] = label(record) if record is not None else ""
+    return labelled
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -252,14 +360,21 @@ async def _errors(
     return errors
 
 
-async def _form_context(db: AsyncSession, **context: Any) -> dict[str, Any]:
-    return {
-        "nav": "contacts",
-        "cities": await city_choices(db),
-        "organizations": await organization_choices(db),
-        "errors": {},
-        **context,
-    }
+async def _form_context(db: AsyncSession, values: dict[str, Any], **context: Any) -> dict[str, Any]:
+    if "city" not in values and "organization" not in values:  # a record's ids, not typed text
+        values = await link_labels(db, values)
+    return {"nav": "contacts", "errors": {}, "values": values, **context}
+
+
+async def _refusals(
+    db: AsyncSession, exc: ValidationError | AppError, values: dict[str, Any]
+) -> dict[str, str]:
+    """``_errors``, with the links' messages beside the typeahead fields people type in."""
+    errors = await _errors(db, exc, values)
+    for name in ("city", "organization"):
+        if f"{name}_id" in errors:
+            errors[name] = errors.pop(f"{name}_id")
+    return errors
 
 
 def contact_values(contact: Contact) -> dict[str, Any]:
@@ -310,11 +425,22 @@ async def contact_list(
     typed: Annotated[ContactListTyped, Query()],  # type: ignore[valid-type]
 ) -> Response:
     query, raw, errors = read_query(ContactListPage, typed)
+    links = {"city": query.city, "organization": query.organization}
+    errors.update(await resolve_links(db, links))
+    query = query.model_copy(
+        update={
+            name: links[name] or getattr(query, name) for name in ("city_id", "organization_id")
+        }
+    )
+    if "city" not in raw and "organization" not in raw:
+        raw = await link_labels(db, raw)
     service_page = ListQuery(
         limit=query.limit, offset=query.offset, sort=SORTS.get(query.sort or "name")
     )
     contacts, total = await contacts_service.list_contacts(db, service_page, query)
-    filters = query.model_dump(exclude={"limit", "offset"}, exclude_defaults=True)
+    filters = query.model_dump(
+        exclude={"limit", "offset", "city", "organization"}, exclude_defaults=True
+    )
     return render(
         request,
         "contacts/list.html",
@@ -326,11 +452,24 @@ async def contact_list(
             "values": raw,
             "errors": errors,
             "list_url": url_with("/contacts", **filters),
-            "cities": await city_choices(db),
-            "organizations": await organization_choices(db),
             "countries": country_choices(),
         },
     )
+
+
+@router.get("/contacts/suggest/{kind}")
+async def suggest(
+    request: Request,
+    user: WebUser,
+    db: SessionDep,
+    kind: Literal["city", "organization"],
+    city: Annotated[str, Query(max_length=200)] = "",
+    organization: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The options of a typeahead field's datalist (htmx sends the field as it is typed)."""
+    text = (city if kind == "city" else organization).strip()
+    labels = await suggestions(db, kind, text) if text else []
+    return render(request, "contacts/_suggestions.html", {"labels": labels})
 
 
 @router.get("/contacts/new")
@@ -349,16 +488,19 @@ async def create_contact(request: Request, user: WebEditor, db: SessionDep) -> R
         return render(
             request, "contacts/form.html", await _form_context(db, values=values, contact=None)
         )
+    errors = await resolve_links(db, values)
     try:
         data = ContactCreate.model_validate(_payload(values, for_update=False))
+        if errors:
+            raise InvalidInput("links")
         contact = await contacts_service.create_contact(db, data, actor=user.username)
     except (ValidationError, AppError) as exc:
+        if not (isinstance(exc, InvalidInput) and errors):
+            errors = {**await _refusals(db, exc, values), **errors}
         return render(
             request,
             "contacts/form.html",
-            await _form_context(
-                db, values=values, contact=None, errors=await _errors(db, exc, values)
-            ),
+            await _form_context(db, values=values, contact=None, errors=errors),
             status_code=422,
         )
     return redirect(
@@ -398,18 +540,21 @@ async def save_contact(
         return render(
             request, "contacts/form.html", await _form_context(db, values=values, contact=contact)
         )
-    if str(values.get("version")) != str(contact.version):
+    errors = await resolve_links(db, values)
+    if not errors and str(values.get("version")) != str(contact.version):
         return await _conflict(request, db, contact, values)
     try:
         data = ContactUpdate.model_validate(_payload(values, for_update=True))
+        if errors:
+            raise InvalidInput("links")
         contact = await contacts_service.update_contact(db, contact, data, actor=user.username)
     except (ValidationError, AppError) as exc:
+        if not (isinstance(exc, InvalidInput) and errors):
+            errors = {**await _refusals(db, exc, values), **errors}
         return render(
             request,
             "contacts/form.html",
-            await _form_context(
-                db, values=values, contact=contact, errors=await _errors(db, exc, values)
-            ),
+            await _form_context(db, values=values, contact=contact, errors=errors),
             status_code=422,
         )
     return redirect(
@@ -432,15 +577,15 @@ async def _conflict(
     except (ValueError, TypeError, AttributeError):
         original = current  # no starting point: every field of the form counts as a change
     my_changes = {name for name in FORM_FIELDS if mine[name] != original[name]}
-    names = {
-        "city_id": dict(await city_choices(db)),
-        "organization_id": dict(await organization_choices(db)),
-    }
-    for name, model in (("city_id", City), ("organization_id", Organization)):
+    names: dict[str, dict[int, str]] = {"city_id": {}, "organization_id": {}}
+    for name, model, label in (
+        ("city_id", City, city_label),
+        ("organization_id", Organization, organization_label),
+    ):
         for value in (current[name], mine[name]):
-            if value is not None and value not in names[name]:
-                record = await db.get(model, value)
-                names[name][value] = getattr(record, "name", str(value))
+            record = await db.get(model, value) if value is not None else None
+            if record is not None:
+                names[name][value] = label(record)
     differences = [
         {
             "label": _(FIELD_LABELS[name]),
@@ -460,7 +605,7 @@ async def _conflict(
             "contact": contact,
             "differences": differences,
             "values": {
-                **merged,
+                **await link_labels(db, merged),
                 "version": contact.version,
                 "_original": json.dumps(current),
             },

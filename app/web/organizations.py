@@ -8,17 +8,18 @@ from fastapi.responses import Response
 from pydantic import Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.cities.models import City
 from app.contacts import service as contacts_service
 from app.contacts.schemas import ContactFilters
 from app.db import SessionDep
-from app.errors import AppError, Conflict
+from app.errors import AppError, Conflict, InvalidInput
 from app.fields import IdPath
 from app.organizations import service as organizations_service
 from app.organizations.models import HomeMembership, Organization, OrganizationKind
 from app.organizations.schemas import OrganizationCreate, OrganizationFilters
 from app.pagination import ListQuery
 from app.records import get_record
-from app.web.contacts import as_typed, city_choices, read_query, with_ids
+from app.web.contacts import as_typed, city_label, read_query, resolve_city
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
 from app.web.i18n import _
@@ -66,7 +67,6 @@ async def organization_list(
 async def _form_context(db: AsyncSession) -> dict[str, Any]:
     return {
         "nav": "contacts",
-        "cities": await city_choices(db),
         "OrganizationKind": OrganizationKind,
         "HomeMembership": HomeMembership,
     }
@@ -84,13 +84,24 @@ async def new_organization(request: Request, user: WebEditor, db: SessionDep) ->
 @router.post("/organizations/new")
 async def create_organization(request: Request, user: WebEditor, db: SessionDep) -> Response:
     values = form_values(await request.form())
+    payload = {k: v for k, v in values.items() if k != "city"}
+    link_errors: dict[str, str] = {}
+    if values.get("city"):
+        try:
+            payload["headquarters_city_id"] = await resolve_city(db, values["city"])
+        except ValueError as exc:
+            link_errors["city"] = str(exc)
     try:
-        data = OrganizationCreate.model_validate(with_ids(values, "headquarters_city_id"))
+        data = OrganizationCreate.model_validate(payload)
+        if link_errors:
+            raise InvalidInput("links")
         organization = await organizations_service.create_organization(
             db, data, actor=user.username
         )
     except (ValidationError, AppError) as exc:
-        errors = form_errors(exc)
+        errors = link_errors or form_errors(exc)
+        if "headquarters_city_id" in errors:
+            errors["city"] = errors.pop("headquarters_city_id")
         if isinstance(exc, Conflict) and exc.extra.get("existing_id") is not None:
             errors = {"name": _("Another organization already has this name or acronym.")}
         return render(
@@ -119,7 +130,8 @@ async def organization_page(
     )
     headquarters = None
     if organization.headquarters_city_id is not None:
-        headquarters = dict(await city_choices(db)).get(organization.headquarters_city_id)
+        city = await db.get(City, organization.headquarters_city_id)
+        headquarters = city_label(city) if city is not None else None
     return render(
         request,
         "organizations/detail.html",

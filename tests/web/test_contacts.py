@@ -29,17 +29,22 @@ async def test_list_filters_and_sorts(web: httpx.AsyncClient, client: httpx.Asyn
     assert page.status_code == 200
     assert "Kim Min-jun" in page.text and "김민준" in page.text and "Marie Dubois" in page.text
     assert "New contact" not in page.text  # a viewer adds nobody
-    page = await web.get("/contacts", params={"country_code": "KR", "city_id": "", "q": ""})
+    page = await web.get("/contacts", params={"country_code": "KR", "city": "", "q": ""})
     assert "Kim Min-jun" in page.text and "Marie Dubois" not in page.text
     page = await web.get("/contacts", params={"organization_id": un["id"]})
     assert "Marie Dubois" in page.text and "Kim Min-jun" not in page.text
+    assert 'value="UCLG"' in page.text  # the filter shows the organization by name
+    page = await web.get("/contacts", params={"city": "Brussels (Belgium)"})
+    assert "Marie Dubois" in page.text and "Kim Min-jun" not in page.text
+    page = await web.get("/contacts", params={"city": "Atlantis"})
+    assert "No city is called “Atlantis”" in page.text
     page = await web.get("/contacts", params={"tag": "mayor", "sort": "-updated"})
     assert "Kim Min-jun" in page.text and "Marie Dubois" not in page.text
     page = await web.get("/contacts", params={"sort": "-name"})
     assert page.text.index("Marie Dubois") < page.text.index("Kim Min-jun")
     page = await web.get("/contacts", params={"q": "김민"})
     assert "Kim Min-jun" in page.text and "Marie Dubois" not in page.text
-    page = await web.get("/contacts", params={"sort": "bogus", "city_id": "x"})
+    page = await web.get("/contacts", params={"sort": "bogus", "tag": "x" * 300})
     assert page.status_code == 200 and "Some filters are not valid" in page.text
     assert (await web.get("/contacts", params={"colour": "red"})).status_code == 422
 
@@ -47,13 +52,13 @@ async def test_list_filters_and_sorts(web: httpx.AsyncClient, client: httpx.Asyn
 async def test_create_with_a_bad_phone_keeps_what_was_typed(
     web: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    busan = await make_city(client, name="Busan", country_code="KR")
+    await make_city(client, name="Busan", country_code="KR")
     token = await web_sign_in(web, "editor")
     fields = form(
         token,
         full_name="Kim Min-jun",
         local_name="김민준",
-        city_id=busan["id"],
+        city="Busan",
         phone="12",
         languages=["ko", "English, 日文"],
         tags="mayor, smart city",
@@ -203,3 +208,32 @@ async def test_edit_errors_are_inline(web: httpx.AsyncClient, client: httpx.Asyn
     )
     assert response.status_code == 303
     assert (await client.get(f"/api/v1/contacts/{kim['id']}")).json()["position"] is None
+
+
+async def test_typeahead_suggests_and_resolves(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await make_city(client, name="Busan", country_code="KR", alternate_names=["釜山"])
+    await make_city(client, name="Springfield", country_code="US")
+    await make_city(client, name="Springfield", country_code="AU")
+    await make_organization(client, name="United Cities and Local Governments", acronym="UCLG")
+    token = await web_sign_in(web, "editor")
+    options = await web.get("/contacts/suggest/city", params={"city": "釜山"})
+    assert '<option value="Busan (South Korea)">' in options.text
+    options = await web.get("/contacts/suggest/organization", params={"organization": "uclg"})
+    assert "United Cities and Local Governments (UCLG)" in options.text
+    response = await web.post(
+        "/contacts/new", data=form(token, full_name="Homer", city="Springfield")
+    )
+    assert response.status_code == 422
+    assert "Several cities are called “Springfield”" in response.text
+    assert 'value="Springfield"' in response.text
+    response = await web.post(
+        "/contacts/new",
+        data=form(token, full_name="Homer", city="Springfield (Australia)", organization="UCLG"),
+    )
+    assert response.status_code == 303
+    contact = (await client.get(response.headers["location"].replace("/", "/api/v1/", 1))).json()
+    assert contact["city_name"] == "Springfield" and contact["organization_name"].startswith(
+        "United"
+    )
