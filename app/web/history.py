@@ -173,11 +173,19 @@ async def _names(db: AsyncSession, entries: list[Any]) -> dict[type, dict[int, s
     return {model: await names_of(db, model, ids) for model, ids in wanted.items()}
 
 
+FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}
+
+
+def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
+    """Changes in the order a record's form shows its fields (PostgreSQL's JSON keeps none)."""
+    return FIELD_ORDER.get(item[0], len(FIELD_ORDER)), item[0]
+
+
 def describe(entry: Any, names: dict[type, dict[int, str]], time_zone: str) -> dict[str, Any]:
     action = AuditAction(entry.action)
     changes = []
     if action in (AuditAction.create, AuditAction.update):
-        for name, change in (entry.changes or {}).items():
+        for name, change in sorted((entry.changes or {}).items(), key=_field_order):
             if not isinstance(change, dict):
                 continue
             changes.append(
