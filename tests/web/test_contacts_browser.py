@@ -4,7 +4,13 @@ errors and chips, a stale edit, archive and restore, the history, and what a vie
 import httpx
 from playwright.async_api import Page, expect
 
-from tests.factories import make_city, make_contact, make_interaction, make_organization
+from tests.factories import (
+    make_city,
+    make_contact,
+    make_follow_up,
+    make_interaction,
+    make_organization,
+)
 
 
 async def test_create_edit_conflict_archive_restore(
@@ -198,3 +204,28 @@ async def test_a_viewer_sees_no_edit_buttons(
     assert response.status == 403
     await page.goto("/contacts")
     await expect(page.get_by_role("link", name="New contact")).to_have_count(0)
+
+
+async def test_timeline_more_loads_older_entries(
+    page: Page, client: httpx.AsyncClient, sign_in, assert_accessible
+) -> None:
+    kim = await make_contact(client, full_name="Kim Min-jun")
+    for day in range(1, 23):
+        await make_interaction(
+            client,
+            title=f"Call {day:02d}",
+            occurred_on=f"2026-01-{day:02d}",
+            contact_ids=[kim["id"]],
+        )
+    await make_follow_up(
+        client, title="Send the MoU draft", due_on="2026-02-01", contact_id=kim["id"]
+    )
+    await sign_in(page, "viewer")
+    await page.goto(f"/contacts/{kim['id']}")
+    timeline = page.get_by_role("region", name="Timeline")
+    await expect(timeline.get_by_text("Send the MoU draft")).to_be_visible()
+    await expect(timeline.get_by_role("listitem").filter(has_text="Call")).to_have_count(19)
+    await timeline.get_by_role("button", name="More").click()
+    await expect(timeline.get_by_role("link", name="Call 01")).to_be_visible()
+    await expect(timeline.get_by_role("button", name="More")).to_have_count(0)
+    await assert_accessible(page)
