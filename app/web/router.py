@@ -5,13 +5,31 @@ A new area adds its module here."""
 
 from fastapi import APIRouter
 
-from app.web import admin, auth, cities, events, interactions, pick, reports, search, today
+from app.web import (
+    admin,
+    auth,
+    cities,
+    contacts,
+    events,
+    history,
+    interactions,
+    organizations,
+    pick,
+    reports,
+    search,
+    timeline,
+    today,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     today.router,
     search.router,
     cities.router,
+    contacts.router,
+    organizations.router,
+    history.router,
+    timeline.router,
     reports.router,
     admin.router,
     pick.router,
