@@ -55,6 +55,8 @@ EXPLANATIONS = {
     503: N_("Please try again in a few moments."),
 }
 
+ADDRESS_NOT_UNDERSTOOD = N_("This page's address has a part we don't understand: %(names)s")
+
 
 def is_web_path(path: str) -> bool:
     return not path.startswith(NOT_WEB)
@@ -135,6 +137,9 @@ def install_web_error_handlers(app: FastAPI) -> None:
         # A web route's own messages are translated when raised; a service's are English and
         # go through the catalog, which may hold them.
         detail = _(exc.detail) if exc.status != 500 else None
+        query = [e["parameter"] for e in exc.extra.get("errors") or [] if e.get("in") == "query"]
+        if query:  # a hand-edited address (app/query_parameters.py)
+            detail = _(ADDRESS_NOT_UNDERSTOOD, names=", ".join(query))
         headers = exc.headers if isinstance(exc, TooManyRequests) else None
         return await error_page(
             request,
@@ -145,7 +150,9 @@ def install_web_error_handlers(app: FastAPI) -> None:
         )
 
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return await error_page(request, 400)
+        query = [str(e["loc"][-1]) for e in exc.errors() if e.get("loc", ())[:1] == ("query",)]
+        detail = _(ADDRESS_NOT_UNDERSTOOD, names=", ".join(dict.fromkeys(query))) if query else None
+        return await error_page(request, 400, detail=detail)
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return await error_page(request, exc.status_code)

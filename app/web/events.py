@@ -2,7 +2,7 @@
 invitation list with its status moves, mark sent), bulk invite with a preview, and the
 invitation list's exports."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -33,6 +33,7 @@ from app.invitations.service import ALLOWED_MOVES
 from app.organizations.models import Organization
 from app.pagination import ListQuery
 from app.partnerships.models import PartnershipKind
+from app.web import pick
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
 from app.web.i18n import N_, _, country_name
@@ -138,25 +139,56 @@ async def _names(db: Any, model: Any, ids: set[int]) -> dict[int, str]:
 # --- A new event -------------------------------------------------------------------------
 
 
+async def _new_event_page(
+    request: Request,
+    db: Any,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Response:
+    """The form, with the city and the host already chosen shown as their picker's chip."""
+    chosen = {
+        "city_id": await pick.chosen(db, "city", _ids(values.get("city_id"))),
+        "host_organization_id": await pick.chosen(
+            db, "organization", _ids(values.get("host_organization_id"))
+        ),
+    }
+    return render(
+        request,
+        "events/new.html",
+        {"values": values, "errors": errors, "chosen": chosen},
+        status_code=status_code,
+    )
+
+
+def _ids(value: Any) -> list[int]:
+    number = as_int(value) if value else None
+    return [number] if isinstance(number, int) and number > 0 else []
+
+
 @router.get("/events/new")
-async def new_event(request: Request, user: WebEditor) -> Response:
-    return render(request, "events/new.html", {"values": {}, "errors": {}})
+async def new_event(request: Request, user: WebEditor, db: SessionDep) -> Response:
+    return await _new_event_page(request, db, {}, {})
 
 
 @router.post("/events/new")
 async def create_event(request: Request, user: WebEditor, db: SessionDep) -> Response:
     values = form_values(await request.form())
+    data: dict[str, Any] = dict(values)
+    for name in ("city_id", "host_organization_id"):
+        if name in data:
+            data[name] = as_int(data[name])
     try:
         event = await events_service.create_event(
-            db, EventCreate.model_validate(values), actor=user.username
+            db, EventCreate.model_validate(data), actor=user.username
         )
     except (ValidationError, AppError) as exc:
-        return render(
-            request,
-            "events/new.html",
-            {"values": values, "errors": form_errors(exc)},
-            status_code=422,
-        )
+        errors = form_errors(exc)
+        if isinstance(exc, AppError) and "ends_on" in errors:
+            # The service's only refusal of ends_on: it is before starts_on.
+            errors["ends_on"] = _("The end date is before the start date.")
+        return await _new_event_page(request, db, values, errors, status_code=422)
     return redirect(request, f"/events/{event.id}", flash=_("Event saved."))
 
 
@@ -309,6 +341,7 @@ async def _invite_page(
     errors: dict[str, str] | None = None,
     report: dict[str, Any] | None = None,
     status_code: int = 200,
+    today: date,
 ) -> Response:
     organizations = list(
         (
@@ -340,6 +373,7 @@ async def _invite_page(
             "values": values,
             "errors": errors or {},
             "report": report,
+            "event_over": _is_over(event, today),
             "organizations": organizations,
             "countries": countries,
             "partnership_kinds": [(k.value, _(v)) for k, v in PARTNERSHIP_LABELS.items()],
@@ -349,12 +383,18 @@ async def _invite_page(
     )
 
 
+def _is_over(event: Event, today: date) -> bool:
+    """The event's last day (or its only one) is behind us."""
+    last = event.ends_on or event.starts_on
+    return last is not None and last < today
+
+
 @router.get("/events/{event_id}/invite")
 async def invite_form(
     request: Request, user: WebEditor, db: SessionDep, event_id: IdPath, today: TodayDep
 ) -> Response:
     event = await invitations_service.get_event(db, event_id)
-    return await _invite_page(request, db, event, {"send_on": today.isoformat()})
+    return await _invite_page(request, db, event, {"send_on": today.isoformat()}, today=today)
 
 
 @router.post("/events/{event_id}/invite")
@@ -379,9 +419,13 @@ async def invite(
         )
     except (ValidationError, AppError) as exc:
         errors = form_errors(exc)
-        return await _invite_page(request, db, event, values, errors=errors, status_code=422)
+        if event.archived_at is not None and isinstance(exc, AppError):
+            errors = {"": _("This event is archived: restore it before inviting anyone to it.")}
+        return await _invite_page(
+            request, db, event, values, errors=errors, status_code=422, today=today
+        )
     if not confirm:
-        return await _invite_page(request, db, event, values, report=report)
+        return await _invite_page(request, db, event, values, report=report, today=today)
     return redirect(
         request,
         f"/events/{event.id}",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,6 +23,7 @@ from app.organizations import service as organizations_service
 from app.organizations.models import Organization
 from app.organizations.schemas import OrganizationFilters
 from app.pagination import ListQuery
+from app.text import like_pattern
 from app.web.deps import WebUser
 from app.web.i18n import country_name
 from app.web.templating import render
@@ -31,6 +32,7 @@ router = APIRouter()
 
 PickKind = Literal["contact", "city", "organization"]
 MAX_OPTIONS = 8
+MAX_CONTACTS = 10
 _MODELS: dict[str, Any] = {"contact": Contact, "city": City, "organization": Organization}
 
 
@@ -42,11 +44,37 @@ async def _names(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, 
     return {row[0]: row[1] for row in rows.all()}
 
 
+async def _contacts(session: AsyncSession, q: str) -> list[Contact]:
+    """The contacts whose name, local name or e-mail matches ``q``, or whose city's or
+    organization's name does (so typing "Gazi" finds the Gaziantep delegates): one query."""
+    pattern = like_pattern(q, pairs=True)
+    cities = select(col(City.id)).where(
+        col(City.search_text).like(pattern, escape="\\"), col(City.archived_at).is_(None)
+    )
+    organizations = select(col(Organization.id)).where(
+        col(Organization.search_text).like(pattern, escape="\\"),
+        col(Organization.archived_at).is_(None),
+    )
+    stmt = (
+        contacts_service.filtered_contacts(session, ContactFilters())
+        .where(
+            or_(
+                col(Contact.search_text).like(pattern, escape="\\"),
+                col(Contact.city_id).in_(cities),
+                col(Contact.organization_id).in_(organizations),
+            )
+        )
+        .order_by(col(Contact.name_key), col(Contact.id))
+        .limit(MAX_CONTACTS)
+    )
+    return list(await session.scalars(stmt))
+
+
 async def options(session: AsyncSession, kind: str, q: str) -> list[dict[str, Any]]:
     """The records of ``kind`` matching ``q``, each with what tells two of them apart."""
     page = ListQuery(limit=MAX_OPTIONS)
     if kind == "contact":
-        contacts, _total = await contacts_service.list_contacts(session, page, ContactFilters(q=q))
+        contacts = await _contacts(session, q)
         cities = await _names(session, City, {c.city_id for c in contacts if c.city_id})
         organizations = await _names(
             session, Organization, {c.organization_id for c in contacts if c.organization_id}
@@ -55,6 +83,8 @@ async def options(session: AsyncSession, kind: str, q: str) -> list[dict[str, An
             {
                 "id": c.id,
                 "label": c.full_name,
+                "city_id": c.city_id if c.city_id in cities else None,
+                "city_name": cities.get(c.city_id or 0),
                 "context": [
                     text
                     for text in (

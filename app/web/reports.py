@@ -270,7 +270,7 @@ def _engagement_rows(
         [_("Inbound visits"), report.visits.inbound],
         [_("Outbound visits"), report.visits.outbound],
         [_("Events hosted"), events.count],
-        [_("Invitations sent"), events.invitations_sent],
+        [_("Invitations sent to events held in this period"), events.invitations_sent],
         [_("Accepted"), events.accepted],
         [_("Declined"), events.declined],
         [_("Attended"), events.attended],
@@ -369,26 +369,26 @@ def _engagement_charts(
         },
         {
             "id": "funnel",
-            "title": _("Invitations to our events"),
+            "title": _("Invitations to events held in this period"),
             "svg": charts.funnel_chart(
                 funnel,
-                title=_("Invitations to our events"),
+                title=_("Invitations to events held in this period"),
                 description=_(
-                    "Invitations sent to the events the city hosted, how many were accepted "
-                    "and how many guests attended."
+                    "Invitations to the events the city hosted that were held in this period "
+                    "(whenever they were sent): how many went out, were accepted and attended."
                 ),
-                empty_message=_("No invitation went out in this period."),
+                empty_message=_("No invitations to events held in this period."),
                 number_format=number,
                 percent_format=_format_percent,
                 chart_id="chart-funnel",
             ),
             "table": charts.data_table(
                 funnel,
-                caption=_("Invitations to our events"),
+                caption=_("Invitations to events held in this period"),
                 label_header=_("Step"),
                 value_header=_("Invitations"),
                 share_header=_("Of those sent"),
-                empty_message=_("No invitation went out in this period."),
+                empty_message=_("No invitations to events held in this period."),
                 number_format=number,
                 percent_format=_format_percent,
                 share_of="first",

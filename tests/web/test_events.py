@@ -7,7 +7,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 
-from tests.factories import make_city, make_contact, make_event, make_invitation, today
+from tests.factories import (
+    make_city,
+    make_contact,
+    make_event,
+    make_invitation,
+    make_organization,
+    today,
+)
 from tests.web.conftest import web_sign_in
 
 
@@ -47,7 +54,10 @@ async def test_bulk_invite_mark_sent_status_and_export(
     # Bulk invite: preview first, nothing written, then confirm.
     await page.get_by_role("link", name="Invite contacts").click()
     await page.get_by_label("Tags").fill("summit")
-    await page.get_by_label("Countries").select_option(["KR", "EE"])
+    countries = page.get_by_role("group", name="Countries")
+    await countries.get_by_role("checkbox", name="South Korea").check()
+    await countries.get_by_role("checkbox", name="Estonia").check()
+    await expect(page.get_by_text("This event is already over.")).to_have_count(0)
     await page.get_by_role("button", name="Preview").click()
     preview = page.get_by_role("region", name="Preview: nothing is written yet")
     await expect(preview).to_contain_text("3 to invite, 1 skipped.")
@@ -67,6 +77,8 @@ async def test_bulk_invite_mark_sent_status_and_export(
     await expect(page.get_by_role("status")).to_contain_text("2 invitations marked sent.")
     await expect(counts).to_contain_text("1Planned")
     await expect(counts).to_contain_text("2Sent")
+    sent_at = page.locator("tr", has_text="Kadri Tamm").locator("td[data-label='Sent at']")
+    await expect(sent_at).to_have_text(re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4}, "))  # medium
 
     # One status change, swapped in place.
     await page.get_by_role("button", name="Accepted: Kim Min-jun").click()
@@ -120,24 +132,37 @@ async def test_bulk_invite_mark_sent_status_and_export(
     await assert_accessible(page)
 
 
-async def test_a_new_event(page: Page, sign_in, screenshot, assert_accessible) -> None:
+async def test_a_new_event(page: Page, sign_in, screenshot, assert_accessible, client) -> None:
+    await make_city(client, name="Gaziantep", country_code="TR")
+    await make_organization(client, name="Metropolis")
     await sign_in(page, "editor")
     await page.goto("/events")
     await page.get_by_role("link", name="New event").click()
-    await page.get_by_role("textbox", name="Name", exact=True).fill("Taipei Urban Forum")
+    await page.get_by_role("textbox", name="Event name").fill("Taipei Urban Forum")
     await page.get_by_label("Starts on").fill(today(60))
     await page.get_by_label("Ends on").fill(today(59))
+    for label, typed, option in (
+        ("City", "Gazi", "Gaziantep"),
+        ("Host organization", "Metro", "Metropolis"),
+    ):
+        box = page.get_by_role("combobox", name=label)
+        await box.press_sequentially(typed, delay=15)
+        await expect(page.get_by_role("option", name=re.compile(option))).to_be_visible()
+        await box.press("Enter")
+        await expect(page.get_by_role("button", name=f"Remove {option}")).to_be_visible()
     await page.get_by_role("button", name="Save the event").click()
-    await expect(page.get_by_role("textbox", name="Name", exact=True)).to_have_value(
-        "Taipei Urban Forum"
-    )
-    await expect(page.locator(".field-error")).to_be_visible()
+    await expect(page.get_by_role("textbox", name="Event name")).to_have_value("Taipei Urban Forum")
+    error = page.locator("#field-ends_on-error")
+    await expect(error).to_have_text("The end date is before the start date.")
+    await expect(page.get_by_role("button", name="Remove Gaziantep")).to_be_visible()
     await screenshot(page, "event-new-errors")
     await assert_accessible(page)
     await page.get_by_label("Ends on").fill(today(61))
     await page.get_by_role("button", name="Save the event").click()
     await expect(page.get_by_role("heading", name="Taipei Urban Forum", level=1)).to_be_visible()
     await expect(page.get_by_role("status")).to_contain_text("Event saved.")
+    await expect(page.get_by_role("link", name="Gaziantep")).to_be_visible()
+    await expect(page.get_by_role("link", name="Metropolis")).to_be_visible()
 
     await page.goto("/events")
     await page.get_by_role("button", name="繁體中文").click()
@@ -147,6 +172,12 @@ async def test_a_new_event(page: Page, sign_in, screenshot, assert_accessible) -
     await assert_accessible(page)
     await page.get_by_role("link", name="新增活動").click()
     await expect(page.get_by_role("heading", name="新增活動", level=1)).to_be_visible()
+    await expect(page.get_by_role("textbox", name="活動名稱")).to_be_visible()
+    await page.get_by_role("textbox", name="活動名稱").fill("論壇")
+    await page.get_by_label("開始日期").fill(today(60))
+    await page.get_by_label("結束日期").fill(today(59))
+    await page.get_by_role("button", name=re.compile("儲存")).click()
+    await expect(page.locator("#field-ends_on-error")).to_have_text("結束日期早於開始日期。")
     await screenshot(page, "event-new-zh")
     await assert_accessible(page)
 
@@ -193,3 +224,37 @@ async def test_a_move_not_allowed_says_so_in_the_row(web, client) -> None:
     assert response.status_code == 200
     assert "cannot go from planned to attended" in response.text
     assert 'hx-swap-oob="true"' in response.text
+
+
+async def test_inviting_to_an_event_that_is_over_says_so(web, client) -> None:
+    city = await make_city(client, name="Busan", country_code="KR")
+    await make_contact(client, full_name="Kim Min-jun", city_id=city["id"], email="k@b.kr")
+    event = await make_event(client, name="Forum of 2020", starts_on="2020-05-01")
+    token = await web_sign_in(web, "editor")
+    page = await web.get(f"/events/{event['id']}/invite")
+    assert "This event is already over." in page.text
+    assert 'type="checkbox" name="country_codes" value="KR"' in page.text
+    assert "<select" not in page.text.split('name="country_codes"')[0].rsplit("<fieldset", 1)[1]
+    preview = await web.post(
+        f"/events/{event['id']}/invite",
+        data={"csrf_token": token, "send_on": today(), "country_codes": "KR"},
+    )
+    assert preview.status_code == 200
+    section = preview.text.split('id="preview"')[1]
+    assert "This event is already over." in section and "1 to invite" in section
+
+
+async def test_a_hand_edited_address_gets_a_page_in_words(web) -> None:
+    token = await web_sign_in(web, "viewer")
+    unknown = await web.get("/events", params={"date_from": "2026-01-01"})
+    assert unknown.status_code == 422
+    assert "This page&#39;s address has a part we don&#39;t understand: date_from" in unknown.text
+    assert "it accepts" not in unknown.text
+    bad = await web.get("/events", params={"when": "zzz"})
+    assert bad.status_code == 400
+    assert "address has a part we don&#39;t understand: when" in bad.text
+    await web.post("/language", data={"csrf_token": token, "language": "zh_Hant_TW"})
+    bad = await web.get("/events", params={"when": "zzz"})
+    assert "這個頁面的網址有無法辨識的部分：when" in bad.text
+    api = await web.get("/api/v1/events", params={"date_from": "x"})
+    assert api.headers["content-type"].startswith("application/problem+json")

@@ -5,7 +5,14 @@ import time
 
 from playwright.async_api import Page, expect
 
-from tests.factories import EDITOR_ID, make_city, make_contact, make_interaction, today
+from tests.factories import (
+    EDITOR_ID,
+    make_city,
+    make_contact,
+    make_interaction,
+    make_organization,
+    today,
+)
 from tests.web.conftest import web_sign_in
 
 DELEGATES = [
@@ -56,11 +63,14 @@ async def test_the_barcelona_course_in_under_a_minute(
     await title.fill("Metropolis course in Barcelona")
     await page.get_by_label("Summary").fill("Six delegates; two days on urban mobility.")
     await page.get_by_label("Tags").fill("Metropolis, mobility")
-    for name, _city, _country in DELEGATES:
-        await _pick(page, "Contacts", name.split()[0][:4], name)
+    # By name, or by the city (or organization) they come from.
+    for name, city, _country in DELEGATES:
+        typed = city[:4] if city in ("Gaziantep", "Tallinn", "Brussels") else name.split()[0][:4]
+        await _pick(page, "Contacts", typed, name)
+    cities_chosen = page.get_by_role("list", name="Chosen: Cities")
+    for _name, city, _country in DELEGATES:  # their cities are chips at once
+        await expect(cities_chosen.get_by_role("button", name=f"Remove {city}")).to_be_visible()
     await _pick(page, "Cities", "Barce", "Barcelona")
-    for _name, city, _country in DELEGATES:
-        await _pick(page, "Cities", city[:5], city)
     await page.get_by_label("Add a follow-up").check()
     await page.get_by_label("What is to be done").fill("Send the course certificates")
     await page.get_by_label("Due date").fill(today(14))
@@ -117,6 +127,26 @@ async def test_the_picker_by_keyboard_and_errors_keep_what_was_typed(
     await expect(page.get_by_role("button", name="Remove Kadri Tamm")).to_have_count(0)
     await box.press_sequentially("zzzz", delay=15)
     await expect(page.get_by_role("option", name=re.compile("Nothing matches"))).to_be_visible()
+    await box.press("Enter")  # nothing to add: said so, and the text is selected
+    await expect(page.locator("#pick-contact_ids-leftover")).to_contain_text("Nothing matches")
+    await box.press_sequentially("Tall", delay=15)  # replaces it, not "zzzzTall"
+    await expect(box).to_have_value("Tall")
+    await box.press("Enter")
+    await expect(page.get_by_role("button", name="Remove Kadri Tamm")).to_be_visible()
+    await expect(page.locator("#pick-contact_ids-leftover")).to_be_hidden()
+    cities_chosen = page.get_by_role("list", name="Chosen: Cities")
+    await cities_chosen.get_by_role("button", name="Remove Tallinn").click()  # removable
+    await expect(cities_chosen.get_by_role("button", name="Remove Tallinn")).to_have_count(0)
+    await page.get_by_role("button", name="Remove Kadri Tamm").click()
+
+    # Text typed but never chosen is not dropped silently: the form is not sent.
+    await box.press_sequentially("qqqq", delay=15)
+    await expect(page.get_by_role("option", name=re.compile("Nothing matches"))).to_be_visible()
+    await page.get_by_role("button", name="Save the interaction").click()
+    await expect(page.locator("#pick-contact_ids-leftover")).to_have_text(
+        "“qqqq” was not added: choose it from the list, or clear the box."
+    )
+    await expect(page).to_have_url(re.compile(r"/interactions/new$"))
     await box.fill("")
 
     # No title, a follow-up without its date: inline messages, nothing lost.
@@ -163,5 +193,12 @@ async def test_the_picker_answers_by_any_script(web, client) -> None:
     assert "Busan" in response.text
     response = await web.get("/pick/contact", params={"q": "kim"})
     assert "kim@busan.go.kr" in response.text and "Busan" in response.text
+    assert 'data-city-name="Busan"' in response.text  # for the city picker's chip
+    response = await web.get("/pick/contact", params={"q": "Busa"})  # by the city's name
+    assert "Kim Min-jun" in response.text
+    organization = await make_organization(client, name="Gaziantep Metropolitan Municipality")
+    await make_contact(client, full_name="Ayşe Yılmaz", organization_id=organization["id"])
+    response = await web.get("/pick/contact", params={"q": "Metropolitan"})  # by organization
+    assert "Ayşe Yılmaz" in response.text and "Kim Min-jun" not in response.text
     assert (await web.get("/pick/event", params={"q": "x"})).status_code == 400
     assert "option" not in (await web.get("/pick/contact")).text

@@ -108,8 +108,11 @@ async def test_engagement_page_has_three_charts_and_downloads(web, client, app) 
     assert page.status_code == 200, page.text
     assert page.text.count('role="img"') == 3
     assert "Interactions per month" in page.text and "South Korea" in page.text
+    # Invitations count by the year of their event, and the page says so.
+    assert "Invitations to events held in this period" in page.text
+    assert "whatever the day they were sent or answered" in page.text
     download = await web.get("/reports/engagement?year=2024&download=csv")
     rows = dict(csv.reader(io.StringIO(download.text.removeprefix(BOM))))
-    assert rows["Invitations sent"] == "4" and rows["Attended"] == "1"
+    assert rows["Invitations sent to events held in this period"] == "4" and rows["Attended"] == "1"
     assert rows["Interactions in Mar 2024"] == "2"
     assert rows["Interactions with South Korea"] == "2"

@@ -82,9 +82,13 @@ async def test_reports_in_english(
     await assert_accessible(page)
 
     await page.goto("/reports/engagement")
-    for name in ("Interactions per month", "Engagement by country", "Invitations to our events"):
+    for name in (
+        "Interactions per month",
+        "Engagement by country",
+        "Invitations to events held in this period",
+    ):
         await expect(page.get_by_role("img", name=name)).to_be_visible()
-    funnel = page.get_by_role("region", name="Invitations to our events")
+    funnel = page.get_by_role("region", name="Invitations to events held in this period")
     await funnel.get_by_text("Show as table").click()
     table = funnel.get_by_role("table")
     await expect(table.get_by_role("row", name="Attended 2 40%")).to_be_visible()
@@ -114,7 +118,7 @@ async def test_reports_in_chinese(
     await assert_accessible(page)
 
     await page.goto("/reports/engagement")
-    for name in ("每月互動", "各國交流", "本市活動的邀請"):
+    for name in ("每月互動", "各國交流", "本期間舉行活動的邀請"):
         await expect(page.get_by_role("img", name=name)).to_be_visible()
     region = page.get_by_role("region", name="各國交流")
     await region.get_by_text("以表格顯示").click()

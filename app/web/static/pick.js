@@ -40,15 +40,31 @@
       }
     }
 
+    let waiting = false; // typed, the answer not in yet
+    let enterWaiting = false; // Enter pressed meanwhile: choose the first answer then
+
+    function enter() {
+      const items = choices();
+      if (items.length) add(items[Math.max(active, 0)]);
+      else if (input.value.trim()) {
+        // Nothing to add: say so, and select the text so that typing replaces it.
+        close();
+        warn(fill(root.dataset.noMatch, { text: input.value.trim() }));
+        input.select();
+      }
+    }
+
     async function ask() {
       const q = input.value.trim();
-      if (!q) { close(); return; }
+      if (!q) { waiting = false; close(); return; }
       const ticket = ++asked;
       const response = await fetch(`/pick/${root.dataset.kind}?q=${encodeURIComponent(q)}`, {
         headers: { "HX-Request": "true" },
         credentials: "same-origin",
       });
-      if (ticket !== asked || !response.ok) return;
+      if (ticket !== asked) return;
+      waiting = false;
+      if (!response.ok) { enterWaiting = false; return; }
       list.innerHTML = await response.text();
       const taken = chosenIds();
       choices().forEach((item) => { if (taken.has(item.dataset.id)) item.remove(); });
@@ -56,11 +72,21 @@
       input.setAttribute("aria-expanded", "true");
       highlight(choices().length ? 0 : -1);
       say(fill(root.dataset.count, { count: choices().length }));
+      if (enterWaiting) { enterWaiting = false; enter(); }
     }
 
-    function add(item) {
-      if (!item || chosenIds().has(item.dataset.id)) return;
-      const label = item.dataset.label;
+    const leftover = root.querySelector("[data-leftover-message]");
+    function warn(text) {
+      leftover.textContent = text;
+      leftover.hidden = !text;
+      if (text) input.setAttribute("aria-invalid", "true");
+      else if (!root.classList.contains("has-error")) input.removeAttribute("aria-invalid");
+    }
+
+    // A chip for the record `id` called `label` (nothing if it is there already).
+    function addChoice(id, label, { quiet = false } = {}) {
+      if (!id || chosenIds().has(String(id))) return false;
+      if ("single" in root.dataset) chips.replaceChildren();
       const chip = document.createElement("li");
       chip.className = "chip";
       const text = document.createElement("span");
@@ -68,7 +94,7 @@
       const hidden = document.createElement("input");
       hidden.type = "hidden";
       hidden.name = name;
-      hidden.value = item.dataset.id;
+      hidden.value = String(id);
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "chip-remove";
@@ -76,10 +102,25 @@
       remove.setAttribute("aria-label", fill(root.dataset.remove, { name: label }));
       chip.append(text, hidden, remove);
       chips.append(chip);
+      if (!quiet) say(fill(root.dataset.added, { name: label }));
+      return true;
+    }
+    root.pickerAdd = addChoice;
+
+    function add(item) {
+      if (!item || chosenIds().has(item.dataset.id)) return;
+      addChoice(item.dataset.id, item.dataset.label);
+      // A contact's city goes into the form's city picker at once (removable there).
+      const into = root.dataset.citiesInto;
+      if (into && item.dataset.cityId) {
+        const form = root.closest("form") || document;
+        const cities = form.querySelector(`[data-picker][data-name="${into}"]`);
+        if (cities && cities.pickerAdd) cities.pickerAdd(item.dataset.cityId, item.dataset.cityName, { quiet: true });
+      }
       input.value = "";
+      warn("");
       close();
       input.focus();
-      say(fill(root.dataset.added, { name: label }));
     }
 
     function removeChip(chip) {
@@ -89,7 +130,24 @@
       say(fill(root.dataset.removed, { name: label }));
     }
 
+    // Text typed but never chosen is not silently dropped: the form says so and stays.
+    const form = root.closest("form");
+    if (form) {
+      form.addEventListener("submit", (event) => {
+        const text = input.value.trim();
+        if (!text) { warn(""); return; }
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        warn(fill(root.dataset.leftover, { text }));
+        input.focus();
+        input.select();
+      });
+    }
+
     input.addEventListener("input", () => {
+      warn("");
+      waiting = true;
+      enterWaiting = false;
       clearTimeout(timer);
       timer = setTimeout(ask, 120);
     });
@@ -103,7 +161,8 @@
         highlight(active <= 0 ? items.length - 1 : active - 1);
       } else if (event.key === "Enter") {
         event.preventDefault(); // never submits the form half-filled
-        if (items.length) add(items[Math.max(active, 0)]);
+        if (waiting) enterWaiting = true;
+        else enter();
       } else if (event.key === "Escape") {
         close();
       } else if (event.key === "Backspace" && input.value === "") {
