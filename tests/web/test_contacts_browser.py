@@ -107,8 +107,8 @@ async def test_create_edit_conflict_archive_restore(
 
     # The same in Traditional Chinese.
     await page.get_by_role("button", name="繁體中文").click()
-    await expect(page.get_by_role("heading", name="變更紀錄")).to_be_visible()
-    await expect(page.get_by_role("region", name="變更紀錄")).to_contain_text("姓名：")
+    await expect(page.get_by_role("heading", name="異動紀錄")).to_be_visible()
+    await expect(page.get_by_role("region", name="異動紀錄")).to_contain_text("姓名：")
     await expect(page.get_by_role("region", name="詳細資料").get_by_text("韓文")).to_be_visible()
     await screenshot(page, "contact-zh")
     await assert_accessible(page)

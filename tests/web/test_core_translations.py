@@ -98,3 +98,19 @@ def test_dates_numbers_and_names_follow_the_language() -> None:
         assert i18n.country_name("XX") == "XX"
     finally:
         i18n.activate(i18n.EN)
+
+
+def test_a_message_has_one_translation_in_every_area() -> None:
+    """The areas' catalogs are merged into one, so a message translated two ways in two
+    .po files would show whichever loads last, everywhere: the same English, the same Chinese."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for path in sorted((i18n.TRANSLATIONS / i18n.ZH / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file, locale=i18n.ZH):
+                if not message.id or message.fuzzy:
+                    continue
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                string = message.string if isinstance(message.string, str) else message.string[0]
+                seen.setdefault(msgid, {}).setdefault(string, []).append(path.name)
+    clashes = {msgid: found for msgid, found in seen.items() if len(found) > 1}
+    assert not clashes, clashes

@@ -104,7 +104,7 @@ async def test_reports_in_chinese(
     await sign_in(page, "viewer")
     await page.goto("/reports/dormant")
     await page.get_by_role("button", name="繁體中文").click()
-    await expect(page.get_by_role("heading", name="久未聯繫的夥伴", level=1)).to_be_visible()
+    await expect(page.get_by_role("heading", name="久未聯繫的夥伴城市", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Johannesburg")
     await expect(row).to_contain_text("南非")
     await expect(row).to_contain_text("姊妹市")
