@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import jwt
 
 from app.main import create_app
 from app.web import session as web_session
@@ -152,6 +153,41 @@ async def test_the_session_ends_after_the_idle_timeout(app, web: httpx.AsyncClie
     assert renewed is not None
     token = web_session.read_session_cookie_value(renewed, settings)
     assert token is not None and token.issued_at > recent
+
+
+async def test_the_session_ends_after_its_absolute_lifetime_however_active(
+    app, web: httpx.AsyncClient
+) -> None:
+    settings = app.state.settings
+    assert settings.web_max_session_hours == 12
+    now = datetime.now(UTC)
+    signed_in = now - timedelta(hours=settings.web_max_session_hours, minutes=1)
+    # Active a minute ago (idle timeout not reached), but signed in over 12 hours ago.
+    web.cookies.set(
+        web_session.SESSION_COOKIE,
+        web_session.issue_session_token(
+            2, 0, settings, signed_in_at=signed_in, now=now - timedelta(minutes=1)
+        ),
+    )
+    assert (await web.get("/")).status_code == 303
+    # Near the cap, a renewal keeps the time of signing in and expires at the cap.
+    signed_in = now - timedelta(hours=settings.web_max_session_hours) + timedelta(minutes=5)
+    web.cookies.set(
+        web_session.SESSION_COOKIE,
+        web_session.issue_session_token(
+            2, 0, settings, signed_in_at=signed_in, now=now - timedelta(minutes=2)
+        ),
+    )
+    response = await web.get("/")
+    assert response.status_code == 200
+    renewed = response.cookies.get(web_session.SESSION_COOKIE)
+    assert renewed is not None
+    token = web_session.read_session_cookie_value(renewed, settings)
+    assert token is not None
+    assert abs((token.signed_in_at - signed_in).total_seconds()) < 1
+    claims = jwt.decode(renewed, options={"verify_signature": False})
+    cap = signed_in + timedelta(hours=settings.web_max_session_hours)
+    assert abs(claims["exp"] - cap.timestamp()) < 2
 
 
 async def test_a_viewer_sees_no_admin_link(web: httpx.AsyncClient) -> None:
