@@ -290,6 +290,10 @@ async def test_error_pages_are_translated(app, web: httpx.AsyncClient) -> None:
         assert page.headers["content-type"].startswith("text/html")
         assert "發生錯誤" in page.text and page.headers["x-request-id"] in page.text
         assert "kaboom" not in page.text and "secret_column" not in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["referrer-policy"] == "same-origin"
         page = await browser.get("/broken-page")
         assert "Something went wrong" in page.text
     await broken.state.database.dispose()
