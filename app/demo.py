@@ -301,7 +301,7 @@ UPCOMING_SEND_DAYS = (-3, 0, 1, 2, 4, 6)
 
 
 async def _upcoming_summit(
-    session: AsyncSession, taipei_id: int, delegate_ids: list[int], *, today: date
+    session: AsyncSession, taipei_id: int | None, delegate_ids: list[int | None], *, today: date
 ) -> None:
     """The next Smart City Summit & Expo, about three months ahead, with the delegates'
     invitations planned to go out this week."""
@@ -320,6 +320,7 @@ async def _upcoming_summit(
         actor=ACTOR,
     )
     for contact_id, days in zip(delegate_ids, UPCOMING_SEND_DAYS, strict=True):
+        assert contact_id is not None
         await invitations_service.create_invitation(
             session,
             summit,

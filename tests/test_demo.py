@@ -14,7 +14,8 @@ CONFERENCE_DAY = "2024-11-18"
 async def demo(app, client):
     """The demo loaded into the (empty) test database; the client's cleanup removes it."""
     async with app.state.database.write_sessionmaker() as session, session.begin():
-        await load_demo(session, assignee_id=1, today=today())  # the standing admin plays the bootstrap admin
+        # The standing admin plays the bootstrap admin.
+        await load_demo(session, assignee_id=1, today=today())
     return client
 
 

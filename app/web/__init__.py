@@ -13,6 +13,7 @@ from app.web.router import ROUTERS
 from app.web.security import SECURITY_HEADERS
 from app.web.templating import STATIC, STATIC_URL
 
+
 class WebMiddleware:
     """On web paths: sets the request's language (chosen, else asked for) before anything
     else runs, so every message of the request, error pages included, is in it; adds the

@@ -156,7 +156,7 @@ async def _follow_up_contacts(db: AsyncSession, page: TodayPage) -> None:
                 col(Interaction.id).in_(interaction_ids)
             )
         )
-        linked = {interaction_id: list(ids) for interaction_id, ids in rows.all()}
+        linked = {i: list(ids) for i, ids in rows.all() if i is not None}
     for f in follow_ups:
         ids = [f.contact_id] if f.contact_id is not None else []
         ids += linked.get(f.interaction_id, []) if f.interaction_id is not None else []

@@ -5,12 +5,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 
+from app.interactions.models import InteractionKind
 from app.main import create_app
 from app.web import session as web_session
 from app.web.forms import form_errors, form_values
+from app.web.labels import choices
 from app.web.templating import templates
 from tests.conftest import PASSWORD
-from tests.factories import edit, make_follow_up, make_user, today
+from tests.factories import edit, make_follow_up, make_interaction, make_user, today
 from tests.web.conftest import csrf_of, csrf_token, web_sign_in
 
 
@@ -196,6 +198,48 @@ async def test_a_viewer_sees_no_admin_link(web: httpx.AsyncClient) -> None:
     assert 'href="/admin/users"' not in page.text
     await web_sign_in(web, "admin")
     assert 'href="/admin/users"' in (await web.get("/")).text
+
+
+async def test_a_viewer_is_not_offered_to_log_an_interaction(web: httpx.AsyncClient) -> None:
+    await web_sign_in(web, "viewer")
+    page = (await web.get("/")).text
+    assert 'href="/interactions/new"' not in page and "Log an interaction" not in page
+    assert 'href="/events"' in page and 'href="/reports"' in page
+    await web_sign_in(web, "editor")
+    assert 'href="/interactions/new"' in (await web.get("/")).text
+
+
+async def test_every_user_finds_their_calendar_feed_in_the_user_menu(
+    web: httpx.AsyncClient,
+) -> None:
+    for username in ("viewer", "editor"):
+        await web_sign_in(web, username)
+        page = (await web.get("/")).text
+        menu = page[page.index('class="user-menu"') : page.index("</details>")]
+        assert 'href="/admin/calendar"' in menu and "My calendar feed" in menu
+        assert (await web.get("/admin/calendar")).status_code == 200
+
+
+async def test_the_site_has_an_icon(web: httpx.AsyncClient) -> None:
+    response = await web.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert response.text.lstrip().startswith("<svg")
+    page = (await web.get("/sign-in")).text
+    assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+async def test_the_log_form_names_kinds_as_the_badges_do(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await web_sign_in(web, "editor")
+    form = (await web.get("/interactions/new")).text
+    for value, word in choices(InteractionKind):
+        assert f'value="{value}"' in form and word in form, word
+    assert "Conference or course" in form and "Email" in form and "E-mail" not in form
+    await make_interaction(client, kind="visit_inbound", title="Delegation", occurred_on=today(-1))
+    today_page = (await web.get("/")).text
+    assert '<span class="badge">Visit to us</span>' in today_page
 
 
 async def test_the_first_visit_follows_accept_language(web: httpx.AsyncClient) -> None:
