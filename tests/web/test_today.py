@@ -255,3 +255,6 @@ async def test_today_on_the_demo_data(
     await expect(page.get_by_role("region", name="後續追蹤")).to_be_visible()
     await screenshot(page, "today-demo-zh")
     await assert_accessible(page)
+    # The Events page's upcoming list (its default) has the next summit.
+    await page.goto("/events")
+    await expect(page.get_by_role("link", name="Smart City Summit & Expo 20")).to_be_visible()
