@@ -91,6 +91,16 @@ async def _load_demo(session: AsyncSession, settings: Settings) -> None:
     )
 
 
+def browser_address(host: str, port: int) -> str:
+    """The address to open in a browser on this machine: a wildcard host (every interface)
+    is reached at 127.0.0.1; an IPv6 address goes in brackets."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -103,7 +113,10 @@ def serve(
     asyncio.run(_prepare(settings.load_demo))
     if settings.is_sqlite:
         asyncio.run(analyze_sqlite(settings))
-    typer.echo(f"Serving on http://{host}:{port} (API docs at /docs)")
+    address = browser_address(host, port)
+    typer.echo(f"Serving on {host} port {port}")
+    typer.echo(f"  Web app:  {address}/  (sign in as {settings.bootstrap_admin_username})")
+    typer.echo(f"  API docs: {address}/docs")
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     time_zone: str = "Asia/Taipei"
     # The web app: a session ends after this many minutes without a request.
     web_idle_minutes: int = Field(default=60, gt=0)
+    # ... and at the latest this many hours after signing in, however active the user is.
+    web_max_session_hours: int = Field(default=12, gt=0)
 
     @field_validator("time_zone")
     @classmethod

@@ -2,7 +2,9 @@
 the city networks it belongs to, and the delegates met at a Metropolis course in Barcelona.
 
 The cities, networks, events and the Houston agreement (15 June 1961) are real; every contact
-person, e-mail address and most interactions are fictional and say so."""
+person, e-mail address and most interactions are fictional and say so. Beside the past events,
+the next Smart City Summit is set about three months after the day the demo is loaded, with
+invitations to send this week (one of them a few days late), so Today has work on it."""
 
 from datetime import date, timedelta
 
@@ -22,7 +24,7 @@ from app.follow_ups.schemas import FollowUpCreate
 from app.interactions import service as interactions_service
 from app.interactions.schemas import InteractionCreate
 from app.invitations import service as invitations_service
-from app.invitations.schemas import BulkInvite
+from app.invitations.schemas import BulkInvite, InvitationCreate
 from app.organizations import service as organizations_service
 from app.organizations.schemas import MemberCreate, OrganizationCreate
 from app.partnerships import service as partnerships_service
@@ -111,7 +113,10 @@ async def load_demo(
     today: date | None = None,
 ) -> None:
     """Load the demo records; the follow-up to reconnect with Johannesburg goes to
-    ``assignee_id`` (the bootstrap admin)."""
+    ``assignee_id`` (the bootstrap admin). ``today`` is the desk's day: the upcoming event
+    and its invitations are dated from it. Loaded only into an empty database (the callers
+    check ``database_is_empty``), so it is never loaded twice."""
+    today = today or utcnow().date()
     cities = {}
     for data in CITIES:
         city = await cities_service.create_city(session, data, actor=ACTOR)
@@ -272,13 +277,13 @@ async def load_demo(
         BulkInvite(send_on=date(2025, 1, 15), contact_ids=delegate_ids),
         actor=ACTOR,
         dormant_after_days=dormant_after_days,
-        today=today or utcnow().date(),
+        today=today,
     )
     await follow_ups_service.create_follow_up(
         session,
         FollowUpCreate(
             title="Reconnect with Johannesburg: propose a sister-city exchange",
-            due_on=(today or utcnow().date()) + timedelta(days=14),
+            due_on=today + timedelta(days=14),
             assignee_id=assignee_id,
             city_id=cities["Johannesburg"],
             contact_id=delegate_ids[0],
@@ -287,3 +292,38 @@ async def load_demo(
         ),
         actor=ACTOR,
     )
+    await _upcoming_summit(session, cities["Taipei"], delegate_ids, today=today)
+
+
+# Days from today each delegate's invitation to the next summit is to go out (the first is
+# late): all within Today's "this week".
+UPCOMING_SEND_DAYS = (-3, 0, 1, 2, 4, 6)
+
+
+async def _upcoming_summit(
+    session: AsyncSession, taipei_id: int | None, delegate_ids: list[int | None], *, today: date
+) -> None:
+    """The next Smart City Summit & Expo, about three months ahead, with the delegates'
+    invitations planned to go out this week."""
+    starts_on = today + timedelta(days=91)
+    summit = await events_service.create_event(
+        session,
+        EventCreate(
+            name=f"Smart City Summit & Expo {starts_on.year}",
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=3),
+            city_id=taipei_id,
+            venue="Taipei Nangang Exhibition Center",
+            description="Hosted by Taipei. Invite partner-city delegates; the invitations "
+            "go out about three months ahead.",
+        ),
+        actor=ACTOR,
+    )
+    for contact_id, days in zip(delegate_ids, UPCOMING_SEND_DAYS, strict=True):
+        assert contact_id is not None
+        await invitations_service.create_invitation(
+            session,
+            summit,
+            InvitationCreate(contact_id=contact_id, send_on=today + timedelta(days=days)),
+            actor=ACTOR,
+        )

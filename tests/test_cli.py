@@ -180,3 +180,19 @@ def test_db_downgrade_base_removes_everything(crm):
 
     crm.api(check)
     assert crm.run("demo").exit_code == 0
+
+
+def test_serve_prints_the_web_app_s_address(crm: CliDatabase, monkeypatch) -> None:
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(cli.uvicorn, "run", lambda *args, **kwargs: served.update(kwargs))
+    result = crm.run("serve", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "Web app:  http://127.0.0.1:8123/" in result.output
+    assert "API docs: http://127.0.0.1:8123/docs" in result.output
+    assert served["port"] == 8123
+
+
+def test_the_browser_address_of_a_host() -> None:
+    assert cli.browser_address("0.0.0.0", 8000) == "http://127.0.0.1:8000"
+    assert cli.browser_address("::1", 8000) == "http://[::1]:8000"
+    assert cli.browser_address("crm.local", 80) == "http://crm.local:80"

@@ -1,8 +1,11 @@
 """The demo data, loaded into the test database and read back as a client would."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from app.demo import load_demo
+from tests.factories import today as desk_today
 
 CONFERENCE_DAY = "2024-11-18"
 
@@ -11,7 +14,8 @@ CONFERENCE_DAY = "2024-11-18"
 async def demo(app, client):
     """The demo loaded into the (empty) test database; the client's cleanup removes it."""
     async with app.state.database.write_sessionmaker() as session, session.begin():
-        await load_demo(session, assignee_id=1)  # the standing admin plays the bootstrap admin
+        # The standing admin plays the bootstrap admin.
+        await load_demo(session, assignee_id=1, today=today())
     return client
 
 
@@ -131,10 +135,22 @@ async def test_the_demo_has_no_partnership_with_the_home_city(demo):
     assert response.json()["total"] == 2
 
 
+def today() -> date:
+    return date.fromisoformat(desk_today())
+
+
+def upcoming_name() -> str:
+    return f"Smart City Summit & Expo {(today() + timedelta(days=91)).year}"
+
+
 async def test_events_with_planned_invitations_for_the_course_delegates(demo):
-    events = (await demo.get("/api/v1/events")).json()["items"]
+    events = (await demo.get("/api/v1/events", params={"limit": 100})).json()["items"]
     by_name = {e["name"]: e for e in events}
-    assert set(by_name) == {"Smart City Summit & Expo 2025", "2025 World Masters Games"}
+    assert set(by_name) == {
+        "Smart City Summit & Expo 2025",
+        "2025 World Masters Games",
+        upcoming_name(),
+    }
     summit = by_name["Smart City Summit & Expo 2025"]
     assert summit["starts_on"].startswith("2025-03")
     assert by_name["2025 World Masters Games"]["starts_on"].startswith("2025-05")
@@ -146,6 +162,19 @@ async def test_events_with_planned_invitations_for_the_course_delegates(demo):
     assert all(i["status"] == "planned" and i["send_on"] for i in invitations)
     delegates = {c["id"] for c in (await demo.get("/api/v1/contacts")).json()["items"]}
     assert {i["contact_id"] for i in invitations} == delegates
+
+
+async def test_an_upcoming_summit_with_invitations_to_send_this_week(demo):
+    response = await demo.get("/api/v1/events", params={"limit": 100})
+    summit = next(e for e in response.json()["items"] if e["name"] == upcoming_name())
+    starts_on = date.fromisoformat(summit["starts_on"])
+    assert 80 <= (starts_on - today()).days <= 100
+    assert summit["invitation_counts"]["planned"] == 6
+    response = await demo.get(f"/api/v1/events/{summit['id']}/invitations")
+    items = response.json()["items"]
+    days = sorted((date.fromisoformat(i["send_on"]) - today()).days for i in items)
+    assert days[0] < 0  # one is late
+    assert all(-7 <= d <= 7 for d in days), days
 
 
 async def test_open_follow_up_to_reconnect_with_johannesburg(demo):

@@ -10,21 +10,8 @@ from app.web import i18n, session
 from app.web.deps import check_csrf
 from app.web.errors import install_web_error_handlers, is_web_path
 from app.web.router import ROUTERS
+from app.web.security import SECURITY_HEADERS
 from app.web.templating import STATIC, STATIC_URL
-
-# Pages: scripts only from our static files (no inline script, no eval: so no hx-on), never
-# inside another site's frame (a one-click button must not be clicked through a disguise).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-]
 
 
 class WebMiddleware:

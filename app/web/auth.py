@@ -1,9 +1,9 @@
-"""Signing in and out, and the language switch."""
+"""Signing in and out, the language switch, and the site's icon."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from app.auth import service as auth_service
 from app.auth.deps import ClientAddress
@@ -14,7 +14,7 @@ from app.records import get_record
 from app.web import i18n, session
 from app.web.deps import WebUser
 from app.web.i18n import _
-from app.web.templating import redirect, render, safe_next
+from app.web.templating import STATIC, redirect, render, safe_next
 
 router = APIRouter()
 
@@ -103,3 +103,13 @@ async def choose_language(
         path="/",
     )
     return response
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: the same icon (an SVG)."""
+    return FileResponse(
+        STATIC / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

@@ -40,7 +40,11 @@ async def web_user(request: Request, db: SessionDep) -> Principal:
         raise SignInRequired() from exc
     if datetime.now(UTC) - token.issued_at >= session.RENEW_AFTER:
         renewed = session.issue_session_token(
-            principal.id, principal.token_generation, settings, session_id=token.session_id
+            principal.id,
+            principal.token_generation,
+            settings,
+            session_id=token.session_id,
+            signed_in_at=token.signed_in_at,
         )
         request.state.renewed_session = renewed  # set on the response by app/web/__init__.py
     request.state.user = principal

@@ -21,6 +21,7 @@ from app.errors import AppError, TooManyRequests, Unauthorized
 from app.web import i18n, session
 from app.web.deps import CsrfFailed, SignInRequired
 from app.web.i18n import N_, _
+from app.web.security import SECURITY_HEADERS
 from app.web.templating import is_htmx, render, safe_next, sign_in_url, url_with
 
 logger = logging.getLogger("app")
@@ -166,6 +167,8 @@ def install_web_error_handlers(app: FastAPI) -> None:
         headers = {"X-Request-ID": reference}
         if "retry-after" in response.headers:
             headers["Retry-After"] = response.headers["retry-after"]
+        # Answered by the outermost middleware, past the one adding the security headers.
+        headers.update((name.decode(), value.decode()) for name, value in SECURITY_HEADERS)
         return await error_page(request, response.status_code, reference=reference, headers=headers)
 
     wrap(AppError, app_error)

@@ -26,21 +26,11 @@ from app.web import pick
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
 from app.web.i18n import N_, _
+from app.web.labels import choices, label
 from app.web.templating import redirect, render
 
 router = APIRouter()
 
-KIND_LABELS = {
-    InteractionKind.meeting: N_("Meeting"),
-    InteractionKind.visit_inbound: N_("Visit to us"),
-    InteractionKind.visit_outbound: N_("Our visit abroad"),
-    InteractionKind.conference: N_("Conference or course"),
-    InteractionKind.call: N_("Phone call"),
-    InteractionKind.video_call: N_("Video call"),
-    InteractionKind.email: N_("E-mail"),
-    InteractionKind.letter: N_("Letter"),
-    InteractionKind.other: N_("Other"),
-}
 FOLLOW_UP_STATUS_LABELS = {
     FollowUpStatus.open: N_("Open"),
     FollowUpStatus.done: N_("Done"),
@@ -51,7 +41,7 @@ FOLLOW_UP_FIELDS = ("title", "due_on", "assignee_id", "notes")
 
 
 def kind_label(kind: str) -> str:
-    return _(KIND_LABELS.get(InteractionKind(kind), kind))
+    return label(InteractionKind(kind))
 
 
 async def _form_page(
@@ -73,7 +63,7 @@ async def _form_page(
         "values": values,
         "errors": errors,
         "chosen": chosen,
-        "kinds": [(kind.value, _(label)) for kind, label in KIND_LABELS.items()],
+        "kinds": choices(InteractionKind),
         "users": [(u.id, u.full_name or u.username) for u in users if u.is_active],
     }
     return render(request, "interactions/new.html", context, status_code=status_code)

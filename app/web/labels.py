@@ -12,13 +12,15 @@ from app.partnerships.models import PartnershipKind, PartnershipStatus
 from app.web.i18n import N_, gettext
 
 _LABELS: list[tuple[StrEnum, str]] = [
+    # Interaction kinds: the log form, the badges and the reports all say these (the Chinese
+    # kept apart: 會談 a meeting, 研討會／課程 a conference, never two words that look alike).
     (InteractionKind.meeting, N_("Meeting")),
     (InteractionKind.visit_inbound, N_("Visit to us")),
     (InteractionKind.visit_outbound, N_("Visit abroad")),
-    (InteractionKind.conference, N_("Conference")),
+    (InteractionKind.conference, N_("Conference or course")),
     (InteractionKind.call, N_("Phone call")),
     (InteractionKind.video_call, N_("Video call")),
-    (InteractionKind.email, N_("E-mail")),
+    (InteractionKind.email, N_("Email")),
     (InteractionKind.letter, N_("Letter")),
     (InteractionKind.other, N_("Other")),
     (InvitationStatus.planned, N_("Planned")),

@@ -27,6 +27,7 @@ from app.web import charts, i18n
 from app.web.deps import WebUser
 from app.web.forms import form_errors
 from app.web.i18n import N_, _
+from app.web.labels import BY_VALUE
 from app.web.templating import render
 
 router = APIRouter()
@@ -39,17 +40,8 @@ PARTNERSHIP_KINDS = {
     PartnershipKind.friendship_city: N_("Friendship city"),
     PartnershipKind.cooperation_agreement: N_("Cooperation agreement"),
 }
-INTERACTION_KINDS = {
-    InteractionKind.meeting: N_("Meeting"),
-    InteractionKind.visit_inbound: N_("Inbound visit"),
-    InteractionKind.visit_outbound: N_("Outbound visit"),
-    InteractionKind.conference: N_("Conference"),
-    InteractionKind.call: N_("Call"),
-    InteractionKind.video_call: N_("Video call"),
-    InteractionKind.email: N_("Email"),
-    InteractionKind.letter: N_("Letter"),
-    InteractionKind.other: N_("Other"),
-}
+# The words of app/web/labels.py (every page names a kind the same way).
+INTERACTION_KINDS = {kind: BY_VALUE[kind.value] for kind in InteractionKind}
 
 
 class Download(StrEnum):

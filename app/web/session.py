@@ -5,7 +5,8 @@ generation, signed with the secret key), checked on every request by
 ``principal_for_token``: a password change, a deactivation, a sign-out (here or through the
 API) or an admin's "sign out everywhere" bumps the user's token generation and so ends web
 sessions at once. It expires after ``CRM_WEB_IDLE_MINUTES`` without a request and is renewed
-as the user works (sliding), at most once a minute.
+as the user works (sliding), at most once a minute, but never past ``CRM_WEB_MAX_SESSION_HOURS``
+after signing in (the ``auth`` claim, kept across renewals): then sign-in is asked again.
 
 CSRF: every state-changing request outside the API carries a token, in the form field
 ``csrf_token`` or the ``X-CSRF-Token`` header (htmx sends it from ``hx-headers`` on <body>).
@@ -40,6 +41,7 @@ class SessionToken:
     token: str
     session_id: str
     issued_at: datetime
+    signed_in_at: datetime
 
 
 def issue_session_token(
@@ -48,17 +50,25 @@ def issue_session_token(
     settings: Settings,
     *,
     session_id: str | None = None,
+    signed_in_at: datetime | None = None,
     now: datetime | None = None,
 ) -> str:
-    """A token for ``principal_for_token`` (the API's claims) lasting the idle timeout, with
-    the session id the CSRF token is derived from."""
+    """A token for ``principal_for_token`` (the API's claims) lasting the idle timeout but
+    not past the session's absolute lifetime, with the session id the CSRF token is derived
+    from and the time of signing in."""
     now = now or datetime.now(UTC)
+    signed_in_at = signed_in_at or now
+    expires = min(
+        now + timedelta(minutes=settings.web_idle_minutes),
+        signed_in_at + timedelta(hours=settings.web_max_session_hours),
+    )
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "gen": token_generation,
         "sid": session_id or secrets.token_urlsafe(16),
         "iat": now,
-        "exp": now + timedelta(minutes=settings.web_idle_minutes),
+        "auth": int(signed_in_at.timestamp()),
+        "exp": expires,
     }
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
 
@@ -76,12 +86,13 @@ def read_session_cookie_value(token: str, settings: Settings) -> SessionToken | 
             token,
             settings.secret_key,
             algorithms=[ALGORITHM],
-            options={"verify_exp": False, "require": ["sid", "iat"]},
+            options={"verify_exp": False, "require": ["sid", "iat", "auth"]},
         )
         return SessionToken(
             token=token,
             session_id=str(claims["sid"]),
             issued_at=datetime.fromtimestamp(float(claims["iat"]), UTC),
+            signed_in_at=datetime.fromtimestamp(float(claims["auth"]), UTC),
         )
     except (jwt.PyJWTError, ValueError, TypeError):
         return None

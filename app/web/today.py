@@ -7,7 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.auth.cache import Principal
 from app.auth.models import User
@@ -22,9 +24,8 @@ from app.follow_ups import service as follow_ups_service
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from app.follow_ups.schemas import FollowUpFilters, FollowUpUpdate
 from app.interactions import service as interactions_service
-from app.invitations import service as invitations_service
-from app.invitations.models import InvitationStatus
-from app.invitations.schemas import InvitationFilters
+from app.interactions.models import Interaction
+from app.invitations.models import Invitation, InvitationStatus
 from app.pagination import ListQuery
 from app.records import get_record
 from app.reports import service as reports_service
@@ -51,7 +52,7 @@ class EventToSend:
     name: str
     count: int = 0
     first_send_on: date | None = None
-    late: bool = False
+    overdue: int = 0  # how many should have gone out before today
 
 
 @dataclass
@@ -65,6 +66,8 @@ class TodayPage:
     anniversaries: list[dict[str, Any]] = field(default_factory=list)
     recent: list[Any] = field(default_factory=list)
     names: dict[str, dict[int, str]] = field(default_factory=dict)
+    # Per follow-up: its contact, then the other contacts of the interaction it came from.
+    contacts: dict[int, list[int]] = field(default_factory=dict)
 
 
 def _mine_first(follow_ups: list[FollowUp], user_id: int) -> list[FollowUp]:
@@ -86,34 +89,42 @@ async def _follow_ups(db: AsyncSession, page: TodayPage, user: Principal) -> Non
 
 
 async def _invitations(db: AsyncSession, page: TodayPage) -> None:
-    """Planned invitations to go out by the end of the week (late ones too), per event."""
-    filters = InvitationFilters.model_validate(
-        {
-            "status": InvitationStatus.planned,
-            "send_on_before": page.today + timedelta(days=INVITATION_DAYS + 1),
-        }
-    )
-    items, _total = await invitations_service.list_invitations(
-        db, ListQuery(limit=200), filters, live_events_only=True
-    )
-    events: dict[int, EventToSend] = {}
-    for item in items:
-        event = events.setdefault(
-            item["event_id"], EventToSend(event_id=item["event_id"], name=item["event_name"])
+    """Planned invitations to go out by the end of the week, late ones included, per event
+    that is not over yet (an event that is over has nothing left to send, whatever is still
+    marked planned)."""
+    last_day = func.coalesce(col(Event.ends_on), col(Event.starts_on))
+    stmt = (
+        select(
+            col(Event.id),
+            col(Event.name),
+            func.count(),
+            func.min(col(Invitation.send_on)),
+            func.sum(case((col(Invitation.send_on) < page.today, 1), else_=0)),
         )
-        event.count += 1
-        send_on = item["send_on"]
-        if send_on is not None and (event.first_send_on is None or send_on < event.first_send_on):
-            event.first_send_on = send_on
-            event.late = send_on < page.today
-    # An event that is over has nothing left to send, whatever is still marked planned.
-    for event_id in list(events):
-        record = await db.get(Event, event_id)
-        last_day = record.ends_on or record.starts_on if record is not None else None
-        if last_day is not None and last_day < page.today:
-            del events[event_id]
+        .join(Event, col(Event.id) == col(Invitation.event_id))
+        .join(Contact, col(Contact.id) == col(Invitation.contact_id))
+        .where(
+            col(Invitation.status) == InvitationStatus.planned,
+            col(Invitation.send_on) < page.today + timedelta(days=INVITATION_DAYS + 1),
+            col(Invitation.archived_at).is_(None),
+            col(Contact.archived_at).is_(None),
+            col(Event.archived_at).is_(None),
+            or_(last_day.is_(None), last_day >= page.today),
+        )
+        .group_by(col(Event.id), col(Event.name))
+    )
     page.invitations = sorted(
-        events.values(), key=lambda e: (e.first_send_on or page.today, e.name)
+        (
+            EventToSend(
+                event_id=event_id,
+                name=name,
+                count=count,
+                first_send_on=first_send_on,
+                overdue=int(overdue or 0),
+            )
+            for event_id, name, count, first_send_on, overdue in (await db.execute(stmt)).all()
+        ),
+        key=lambda e: (e.first_send_on or page.today, e.name),
     )
 
 
@@ -133,6 +144,25 @@ async def _recent(db: AsyncSession, page: TodayPage) -> None:
     )
 
 
+async def _follow_up_contacts(db: AsyncSession, page: TodayPage) -> None:
+    """A follow-up names one contact; one made with an interaction is about all its
+    contacts (the interaction with six delegates: all six)."""
+    follow_ups = page.overdue + page.upcoming
+    interaction_ids = {f.interaction_id for f in follow_ups if f.interaction_id is not None}
+    linked: dict[int, list[int]] = {}
+    if interaction_ids:
+        rows = await db.execute(
+            select(col(Interaction.id), col(Interaction.contact_ids)).where(
+                col(Interaction.id).in_(interaction_ids)
+            )
+        )
+        linked = {i: list(ids) for i, ids in rows.all() if i is not None}
+    for f in follow_ups:
+        ids = [f.contact_id] if f.contact_id is not None else []
+        ids += linked.get(f.interaction_id, []) if f.interaction_id is not None else []
+        page.contacts[f.id or 0] = list(dict.fromkeys(ids))
+
+
 async def _names(db: AsyncSession, page: TodayPage) -> None:
     follow_ups = page.overdue + page.upcoming
     page.names = {
@@ -144,7 +174,8 @@ async def _names(db: AsyncSession, page: TodayPage) -> None:
         "contact": await names_of(
             db,
             Contact,
-            [f.contact_id for f in follow_ups] + [c for i in page.recent for c in i.contact_ids],
+            [c for ids in page.contacts.values() for c in ids]
+            + [c for i in page.recent for c in i.contact_ids],
         ),
         "event": await names_of(db, Event, [f.event_id for f in follow_ups]),
         "user": await names_of(db, User, [f.assignee_id for f in follow_ups]),
@@ -158,13 +189,14 @@ async def today_page(request: Request, user: WebUser, db: SessionDep, today: Tod
     await _invitations(db, page)
     await _partners(db, page, request.app.state.settings)
     await _recent(db, page)
+    await _follow_up_contacts(db, page)
     await _names(db, page)
     return render(request, "today/index.html", {"page": page, "nav": "today"})
 
 
 @router.post("/follow-ups/{follow_up_id}/done")
 async def mark_follow_up_done(
-    request: Request, user: WebEditor, db: SessionDep, follow_up_id: IdPath
+    request: Request, user: WebEditor, db: SessionDep, today: TodayDep, follow_up_id: IdPath
 ) -> Response:
     """One click: the follow-up is done. htmx swaps its row away and says so."""
     follow_up = await get_record(db, FollowUp, follow_up_id, "follow-up")
@@ -176,5 +208,11 @@ async def mark_follow_up_done(
     )
     message = _("Done: %(title)s", title=follow_up.title)
     if is_htmx(request):
-        return render(request, "today/_done.html", {"message": message})
+        page = TodayPage(today=today)
+        await _follow_ups(db, page, user)
+        await _follow_up_contacts(db, page)
+        await _names(db, page)
+        return render(
+            request, "today/_done.html", {"message": message, "page": page, "refocus": True}
+        )
     return redirect(request, "/", flash=message)

@@ -3,13 +3,16 @@
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import jwt
 
+from app.interactions.models import InteractionKind
 from app.main import create_app
 from app.web import session as web_session
 from app.web.forms import form_errors, form_values
+from app.web.labels import choices
 from app.web.templating import templates
 from tests.conftest import PASSWORD
-from tests.factories import edit, make_follow_up, make_user, today
+from tests.factories import edit, make_follow_up, make_interaction, make_user, today
 from tests.web.conftest import csrf_of, csrf_token, web_sign_in
 
 
@@ -154,12 +157,89 @@ async def test_the_session_ends_after_the_idle_timeout(app, web: httpx.AsyncClie
     assert token is not None and token.issued_at > recent
 
 
+async def test_the_session_ends_after_its_absolute_lifetime_however_active(
+    app, web: httpx.AsyncClient
+) -> None:
+    settings = app.state.settings
+    assert settings.web_max_session_hours == 12
+    now = datetime.now(UTC)
+    signed_in = now - timedelta(hours=settings.web_max_session_hours, minutes=1)
+    # Active a minute ago (idle timeout not reached), but signed in over 12 hours ago.
+    web.cookies.set(
+        web_session.SESSION_COOKIE,
+        web_session.issue_session_token(
+            2, 0, settings, signed_in_at=signed_in, now=now - timedelta(minutes=1)
+        ),
+    )
+    assert (await web.get("/")).status_code == 303
+    # Near the cap, a renewal keeps the time of signing in and expires at the cap.
+    signed_in = now - timedelta(hours=settings.web_max_session_hours) + timedelta(minutes=5)
+    web.cookies.set(
+        web_session.SESSION_COOKIE,
+        web_session.issue_session_token(
+            2, 0, settings, signed_in_at=signed_in, now=now - timedelta(minutes=2)
+        ),
+    )
+    response = await web.get("/")
+    assert response.status_code == 200
+    renewed = response.cookies.get(web_session.SESSION_COOKIE)
+    assert renewed is not None
+    token = web_session.read_session_cookie_value(renewed, settings)
+    assert token is not None
+    assert abs((token.signed_in_at - signed_in).total_seconds()) < 1
+    claims = jwt.decode(renewed, options={"verify_signature": False})
+    cap = signed_in + timedelta(hours=settings.web_max_session_hours)
+    assert abs(claims["exp"] - cap.timestamp()) < 2
+
+
 async def test_a_viewer_sees_no_admin_link(web: httpx.AsyncClient) -> None:
     await web_sign_in(web, "viewer")
     page = await web.get("/")
     assert 'href="/admin/users"' not in page.text
     await web_sign_in(web, "admin")
     assert 'href="/admin/users"' in (await web.get("/")).text
+
+
+async def test_a_viewer_is_not_offered_to_log_an_interaction(web: httpx.AsyncClient) -> None:
+    await web_sign_in(web, "viewer")
+    page = (await web.get("/")).text
+    assert 'href="/interactions/new"' not in page and "Log an interaction" not in page
+    assert 'href="/events"' in page and 'href="/reports"' in page
+    await web_sign_in(web, "editor")
+    assert 'href="/interactions/new"' in (await web.get("/")).text
+
+
+async def test_every_user_finds_their_calendar_feed_in_the_user_menu(
+    web: httpx.AsyncClient,
+) -> None:
+    for username in ("viewer", "editor"):
+        await web_sign_in(web, username)
+        page = (await web.get("/")).text
+        menu = page[page.index('class="user-menu"') : page.index("</details>")]
+        assert 'href="/admin/calendar"' in menu and "My calendar feed" in menu
+        assert (await web.get("/admin/calendar")).status_code == 200
+
+
+async def test_the_site_has_an_icon(web: httpx.AsyncClient) -> None:
+    response = await web.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert response.text.lstrip().startswith("<svg")
+    page = (await web.get("/sign-in")).text
+    assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+async def test_the_log_form_names_kinds_as_the_badges_do(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await web_sign_in(web, "editor")
+    form = (await web.get("/interactions/new")).text
+    for value, word in choices(InteractionKind):
+        assert f'value="{value}"' in form and word in form, word
+    assert "Conference or course" in form and "Email" in form and "E-mail" not in form
+    await make_interaction(client, kind="visit_inbound", title="Delegation", occurred_on=today(-1))
+    today_page = (await web.get("/")).text
+    assert '<span class="badge">Visit to us</span>' in today_page
 
 
 async def test_the_first_visit_follows_accept_language(web: httpx.AsyncClient) -> None:
@@ -254,6 +334,10 @@ async def test_error_pages_are_translated(app, web: httpx.AsyncClient) -> None:
         assert page.headers["content-type"].startswith("text/html")
         assert "發生錯誤" in page.text and page.headers["x-request-id"] in page.text
         assert "kaboom" not in page.text and "secret_column" not in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["referrer-policy"] == "same-origin"
         page = await browser.get("/broken-page")
         assert "Something went wrong" in page.text
     await broken.state.database.dispose()

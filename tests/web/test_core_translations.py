@@ -10,7 +10,8 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.web import i18n
+from app.interactions.models import InteractionKind
+from app.web import i18n, labels
 
 WEB = Path(i18n.__file__).parent
 METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2")]
@@ -114,3 +115,27 @@ def test_a_message_has_one_translation_in_every_area() -> None:
                 seen.setdefault(msgid, {}).setdefault(string, []).append(path.name)
     clashes = {msgid: found for msgid, found in seen.items() if len(found) > 1}
     assert not clashes, clashes
+
+
+def test_each_interaction_kind_has_one_word_in_every_catalog() -> None:
+    """The log form, the badges and the reports name a kind alike (app/web/labels.py), and no
+    area's catalog translates that word differently (the last catalog read would win)."""
+    words = [labels.LABELS[(InteractionKind, kind.value)] for kind in InteractionKind]
+    chinese: dict[str, set[str]] = {word: set() for word in words}
+    for path in sorted((i18n.TRANSLATIONS / i18n.ZH / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file, locale=i18n.ZH):
+                if message.id in chinese:
+                    chinese[str(message.id)].add(str(message.string))
+    assert all(len(found) == 1 for found in chinese.values()), chinese
+    translations = [next(iter(chinese[word])) for word in words]
+    assert len(set(translations)) == len(translations), translations
+    # A meeting and a conference do not look alike.
+    meeting = next(iter(chinese["Meeting"]))
+    conference = next(iter(chinese["Conference or course"]))
+    assert "會議" not in (meeting, conference) and meeting[0] != conference[0]
+    i18n.activate(i18n.ZH)
+    try:
+        assert labels.label(InteractionKind.meeting) == meeting
+    finally:
+        i18n.activate("en")

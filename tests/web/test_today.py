@@ -83,6 +83,56 @@ async def test_today_shows_the_desk_s_day(
     assert "South Korea" in page
 
 
+async def test_overdue_invitations_of_an_event_not_over_are_listed_as_overdue(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    kim = await make_contact(client, full_name="Kim Min-jun")
+    ana = await make_contact(client, full_name="Ana Rusu")
+    running = await make_event(client, name="Summit", starts_on=today(-1), ends_on=today(2))
+    await make_invitation(client, running["id"], kim["id"], send_on=today(-4))
+    await make_invitation(client, running["id"], ana["id"], send_on=today(3))
+    over = await make_event(client, name="Old forum", starts_on=today(-10), ends_on=today(-8))
+    await make_invitation(client, over["id"], kim["id"], send_on=today(-12))
+    await web_sign_in(web, "admin")
+    page = (await web.get("/")).text
+    assert f'href="/events/{running["id"]}"' in page and "2 invitations" in page
+    assert "1 overdue since" in page
+    assert f'href="/events/{over["id"]}"' not in page
+
+
+async def test_a_follow_up_of_an_interaction_names_all_its_contacts(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    kim = await make_contact(client, full_name="Kim Min-jun")
+    ana = await make_contact(client, full_name="Ana Rusu")
+    interaction = await make_interaction(
+        client,
+        title="Call with Busan and Chișinău",
+        occurred_on=today(-1),
+        contact_ids=[kim["id"], ana["id"]],
+        follow_up={"title": "Send both the brochure", "due_on": today(3)},
+    )
+    await web_sign_in(web, "admin")
+    page = (await web.get("/")).text
+    start = page.index("Send both the brochure")
+    item = page[start : page.index("</li>", start)]
+    assert f'href="/contacts/{kim["id"]}"' in item and f'href="/contacts/{ana["id"]}"' in item
+    assert f'href="/interactions/{interaction["id"]}"' in item
+
+
+async def test_the_last_follow_up_done_leaves_the_empty_message(
+    web: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    only = await make_follow_up(client, title="The only one", due_on=today(2))
+    token = await web_sign_in(web, "editor")
+    response = await web.post(
+        f"/follow-ups/{only['id']}/done", headers={"HX-Request": "true", "X-CSRF-Token": token}
+    )
+    assert response.status_code == 200
+    assert "Nothing due in the next two weeks." in response.text
+    assert 'id="follow-ups-card"' in response.text and "Done: The only one" in response.text
+
+
 async def test_today_in_chinese(web: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
     await desk_day(client)
     await web_sign_in(web, "admin")
@@ -173,6 +223,12 @@ async def test_today_in_the_browser(
     await upcoming.get_by_role("button", name="完成").click()
     await expect(upcoming).to_have_count(0)
     await expect(page.get_by_role("status")).to_contain_text("已完成：Call Marie about the summit")
+    # The last one coming up: the heading stays, with the empty message under it.
+    last = page.locator("#upcoming-follow-ups li", has_text="Book the interpreter")
+    await last.get_by_role("button", name="完成").click()
+    await expect(last).to_have_count(0)
+    await expect(page.get_by_text("未來兩週沒有到期的事項。")).to_be_visible()
+    await expect(page.locator("#follow-ups-heading")).to_be_focused()
 
 
 async def test_today_on_the_demo_data(
@@ -186,12 +242,19 @@ async def test_today_on_the_demo_data(
     await expect(follow_ups.get_by_text("Johannesburg").first).to_be_visible()
     dormant = page.get_by_role("region", name="Dormant partners")
     await expect(dormant.get_by_role("link", name="Johannesburg")).to_be_visible()
-    # The 2025 summit is over: its invitations still marked planned are not to send any more.
+    # The 2025 summit is over: its invitations still marked planned are not to send any more;
+    # the next one's are to go out this week, one of them late.
     invitations = page.get_by_role("region", name="Invitations to send this week")
-    await expect(invitations.get_by_role("link")).to_have_count(0)
+    await expect(invitations.get_by_role("link")).to_have_count(1)
+    await expect(invitations.get_by_role("link")).to_contain_text("Smart City Summit & Expo")
+    await expect(invitations).to_contain_text("6 invitations")
+    await expect(invitations).to_contain_text("1 overdue since")
     await screenshot(page, "today-demo")
     await assert_accessible(page)
     await page.get_by_role("button", name="繁體中文").click()
     await expect(page.get_by_role("region", name="後續追蹤")).to_be_visible()
     await screenshot(page, "today-demo-zh")
     await assert_accessible(page)
+    # The Events page's upcoming list (its default) has the next summit.
+    await page.goto("/events")
+    await expect(page.get_by_role("link", name="Smart City Summit & Expo 20")).to_be_visible()

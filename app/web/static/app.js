@@ -34,3 +34,14 @@ document.addEventListener("htmx:responseError", (event) => {
     flashes.replaceChildren(p);
   }
 });
+// A part swapped by htmx that took the focused button away (Today's follow-ups after "done")
+// marks where the focus goes instead, so a keyboard user keeps their place.
+document.addEventListener("htmx:afterSettle", () => {
+  const target = document.querySelector("[data-focus-after-swap]");
+  if (target) {
+    target.removeAttribute("data-focus-after-swap");
+    if (!document.activeElement || document.activeElement === document.body) {
+      target.focus();
+    }
+  }
+});
