@@ -473,35 +473,28 @@ async def engagement(
     (inclusive): a handful of aggregate queries. "At the end" means the period's last day, or
     today while the period is still running."""
     at_end = min(end, today)
-    interactions_by_kind = _by_kind(
-        InteractionKind,
-        await session.execute(
-            select(col(Interaction.kind), func.count())
-            .where(*_live_interactions_in(start, end))
-            .group_by(col(Interaction.kind))
-        ),
-    )
-    organization_meetings = await session.scalar(
-        select(func.count())
-        .select_from(Interaction)
-        .where(
-            *_live_interactions_in(start, end),
-            col(Interaction.kind).in_([InteractionKind.meeting, InteractionKind.conference]),
-            # The interactions with a live organization, from the period's organization links
-            # (which carry their interaction's date): one index-only range, hashed, the few
-            # archived organizations left out as a list.
-            col(Interaction.id).in_(
-                select(col(InteractionOrganization.interaction_id)).where(
-                    col(InteractionOrganization.occurred_on).between(start, end),
-                    col(InteractionOrganization.organization_id).not_in(
-                        select(col(Organization.id)).where(
-                            col(Organization.archived_at).is_not(None)
-                        )
-                    ),
-                )
+    # One pass over the period's live interactions (index-only) counts them per kind and, per
+    # kind, those with a live organization: the period's organization links (which carry
+    # their interaction's date) are one index-only range, hashed once, the few archived
+    # organizations left out as a list.
+    with_organization = col(Interaction.id).in_(
+        select(col(InteractionOrganization.interaction_id)).where(
+            col(InteractionOrganization.occurred_on).between(start, end),
+            col(InteractionOrganization.organization_id).not_in(
+                select(col(Organization.id)).where(col(Organization.archived_at).is_not(None))
             ),
         )
     )
+    kinds = (
+        await session.execute(
+            select(col(Interaction.kind), func.count(), _tally(with_organization))
+            .where(*_live_interactions_in(start, end))
+            .group_by(col(Interaction.kind))
+        )
+    ).all()
+    interactions_by_kind = _by_kind(InteractionKind, [(kind, n) for kind, n, _ in kinds])
+    meeting_kinds = {InteractionKind.meeting.value, InteractionKind.conference.value}
+    organization_meetings = sum(int(n) for kind, _, n in kinds if str(kind) in meeting_kinds)
     cities, countries, most_engaged = await _engaged_cities(session, start, end, home_city)
     dormant = await dormant_city_ids(session, as_of=at_end, inactive_days=inactive_days)
     return EngagementReport.model_validate(
@@ -519,7 +512,7 @@ async def engagement(
             "cities_engaged": cities,
             "countries_engaged": countries,
             "conferences_attended": interactions_by_kind[InteractionKind.conference.value],
-            "organization_meetings": int(organization_meetings or 0),
+            "organization_meetings": organization_meetings,
             "visits": {
                 "inbound": interactions_by_kind[InteractionKind.visit_inbound.value],
                 "outbound": interactions_by_kind[InteractionKind.visit_outbound.value],
