@@ -30,6 +30,18 @@ class Interaction(RecordMixin, table=True):
             sqlite_where=text("archived_at IS NOT NULL"),
             postgresql_where=text("archived_at IS NOT NULL"),
         ),
+        # The live interactions by date: the engagement report's counts per kind, per month and
+        # of organization meetings, index-only (archived_at, always null here, makes the index
+        # covering in SQLite's eyes, which otherwise reads the table through the plain one).
+        Index(
+            "ix_interaction_occurred_on_live",
+            "occurred_on",
+            "kind",
+            "id",
+            "archived_at",
+            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text("archived_at IS NULL"),
+        ),
     )
 
     kind: InteractionKind = Field(sa_type=String(20), index=True)
@@ -66,6 +78,8 @@ class InteractionCity(SQLModel, table=True):
     __tablename__ = "interaction_city"
     __table_args__ = (
         Index("ix_interaction_city_timeline", "city_id", "occurred_on", "interaction_id"),
+        # A period's links (the engagement report), one index-only range.
+        Index("ix_interaction_city_period", "occurred_on", "city_id", "interaction_id"),
     )
 
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
@@ -82,6 +96,10 @@ class InteractionOrganization(SQLModel, table=True):
             "ix_interaction_organization_organization_id_occurred_on",
             "organization_id",
             "occurred_on",
+        ),
+        # A period's links (the engagement report's organization meetings), index-only.
+        Index(
+            "ix_interaction_organization_period", "occurred_on", "organization_id", "interaction_id"
         ),
     )
 

@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, distinct, exists, func, or_, select
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -349,39 +349,65 @@ def _live_interactions_in(start: date, end: date) -> list[Any]:
     ]
 
 
+def _archived_interaction_ids() -> Any:
+    return select(col(Interaction.id)).where(col(Interaction.archived_at).is_not(None))
+
+
+def _engaged_links_in(start: date, end: date) -> list[Any]:
+    """The period's links of live interactions: one index-only range of (occurred_on, city_id,
+    interaction_id), the few archived interactions left out from their own partial index (a
+    hashed anti-join) instead of a join to the interaction table for every link."""
+    return [
+        col(InteractionCity.occurred_on).between(start, end),
+        col(InteractionCity.interaction_id).not_in(_archived_interaction_ids()),
+    ]
+
+
+def _engaged_city(home_city: str) -> list[Any]:
+    """A city the engagement report counts: live, and not the home city."""
+    return [col(City.archived_at).is_(None), col(City.name_key) != fold(home_city)[:200]]
+
+
 async def _engaged_cities(
     session: AsyncSession, start: date, end: date, home_city: str
 ) -> tuple[int, int, list[dict[str, Any]]]:
-    """How many cities and countries the period's interactions reached, and the top five."""
+    """How many cities and countries the period's interactions reached, and the top five:
+    one grouped pass over the period's links by city id (then joined to the few cities), from
+    which all three are read."""
     links = (
-        select(col(City.id), col(City.name), col(City.name_key), col(City.country_code))
-        .select_from(InteractionCity)
-        .join(Interaction, col(Interaction.id) == col(InteractionCity.interaction_id))
-        .join(City, col(City.id) == col(InteractionCity.city_id))
-        .where(
-            col(InteractionCity.occurred_on).between(start, end),
-            col(Interaction.archived_at).is_(None),
-            col(City.archived_at).is_(None),
-            col(City.name_key) != fold(home_city)[:200],
-        )
+        select(col(InteractionCity.city_id).label("city_id"), func.count().label("interactions"))
+        .where(*_engaged_links_in(start, end))
+        .group_by(col(InteractionCity.city_id))
         .subquery()
     )
-    cities, countries = (
-        await session.execute(
-            select(func.count(distinct(links.c.id)), func.count(distinct(links.c.country_code)))
+    per_city = (
+        select(
+            col(City.id).label("id"),
+            col(City.name).label("name"),
+            col(City.name_key).label("name_key"),
+            col(City.country_code).label("country_code"),
+            links.c.interactions,
         )
-    ).one()
-    interactions = func.count().label("interactions")
-    top = await session.execute(
-        select(links.c.id, links.c.name, interactions)
-        .group_by(links.c.id, links.c.name, links.c.name_key)
-        .order_by(interactions.desc(), links.c.name_key, links.c.id)
-        .limit(5)
+        .join(links, links.c.city_id == col(City.id))
+        .where(*_engaged_city(home_city))
+        .cte("per_city")
     )
+    cities = select(func.count()).select_from(per_city).scalar_subquery()
+    countries = select(func.count(distinct(per_city.c.country_code))).scalar_subquery()
+    rows = (
+        await session.execute(
+            select(per_city.c.id, per_city.c.name, per_city.c.interactions, cities, countries)
+            .order_by(per_city.c.interactions.desc(), per_city.c.name_key, per_city.c.id)
+            .limit(5)
+        )
+    ).all()
     most_engaged = [
-        {"city_id": city_id, "name": name, "interactions": int(n)} for city_id, name, n in top
+        {"city_id": city_id, "name": name, "interactions": int(n)}
+        for city_id, name, n, _, _ in rows
     ]
-    return int(cities or 0), int(countries or 0), most_engaged
+    if not rows:
+        return 0, 0, most_engaged
+    return int(rows[0][3]), int(rows[0][4]), most_engaged
 
 
 async def _events_hosted(session: AsyncSession, start: date, end: date) -> dict[str, Any]:
@@ -447,34 +473,28 @@ async def engagement(
     (inclusive): a handful of aggregate queries. "At the end" means the period's last day, or
     today while the period is still running."""
     at_end = min(end, today)
-    interactions_by_kind = _by_kind(
-        InteractionKind,
-        await session.execute(
-            select(col(Interaction.kind), func.count())
-            .where(*_live_interactions_in(start, end))
-            .group_by(col(Interaction.kind))
-        ),
-    )
-    organization_meetings = await session.scalar(
-        select(func.count())
-        .select_from(Interaction)
-        .where(
-            *_live_interactions_in(start, end),
-            col(Interaction.kind).in_([InteractionKind.meeting, InteractionKind.conference]),
-            exists(
-                select(1)
-                .select_from(InteractionOrganization)
-                .join(
-                    Organization,
-                    col(Organization.id) == col(InteractionOrganization.organization_id),
-                )
-                .where(
-                    col(InteractionOrganization.interaction_id) == col(Interaction.id),
-                    col(Organization.archived_at).is_(None),
-                )
+    # One pass over the period's live interactions (index-only) counts them per kind and, per
+    # kind, those with a live organization: the period's organization links (which carry
+    # their interaction's date) are one index-only range, hashed once, the few archived
+    # organizations left out as a list.
+    with_organization = col(Interaction.id).in_(
+        select(col(InteractionOrganization.interaction_id)).where(
+            col(InteractionOrganization.occurred_on).between(start, end),
+            col(InteractionOrganization.organization_id).not_in(
+                select(col(Organization.id)).where(col(Organization.archived_at).is_not(None))
             ),
         )
     )
+    kinds = (
+        await session.execute(
+            select(col(Interaction.kind), func.count(), _tally(with_organization))
+            .where(*_live_interactions_in(start, end))
+            .group_by(col(Interaction.kind))
+        )
+    ).all()
+    interactions_by_kind = _by_kind(InteractionKind, [(kind, n) for kind, n, _ in kinds])
+    meeting_kinds = {InteractionKind.meeting.value, InteractionKind.conference.value}
+    organization_meetings = sum(int(n) for kind, _, n in kinds if str(kind) in meeting_kinds)
     cities, countries, most_engaged = await _engaged_cities(session, start, end, home_city)
     dormant = await dormant_city_ids(session, as_of=at_end, inactive_days=inactive_days)
     return EngagementReport.model_validate(
@@ -492,7 +512,7 @@ async def engagement(
             "cities_engaged": cities,
             "countries_engaged": countries,
             "conferences_attended": interactions_by_kind[InteractionKind.conference.value],
-            "organization_meetings": int(organization_meetings or 0),
+            "organization_meetings": organization_meetings,
             "visits": {
                 "inbound": interactions_by_kind[InteractionKind.visit_inbound.value],
                 "outbound": interactions_by_kind[InteractionKind.visit_outbound.value],
@@ -509,15 +529,17 @@ async def interactions_per_month(
 ) -> list[tuple[date, int]]:
     """Live interactions of the period per calendar month, as (first day of the month, count),
     every month of the period listed (a quiet month counts 0): the engagement report's
-    column chart. One GROUP BY over the (occurred_on) index."""
-    year = func.extract("year", col(Interaction.occurred_on))
-    month = func.extract("month", col(Interaction.occurred_on))
+    column chart. One GROUP BY over the live interactions' (occurred_on) index, index-only."""
+    # Grouped by the day itself, the index's own order (no per-row date arithmetic), and the
+    # days summed into months here: at most one row per day of the period.
     rows = await session.execute(
-        select(year, month, func.count())
+        select(col(Interaction.occurred_on), func.count())
         .where(*_live_interactions_in(start, end))
-        .group_by(year, month)
+        .group_by(col(Interaction.occurred_on))
     )
-    counts = {(int(y), int(m)): int(n) for y, m, n in rows}
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for day, n in rows:
+        counts[day.year, day.month] += int(n)
     months: list[tuple[date, int]] = []
     first = date(start.year, start.month, 1)
     while first <= end:
@@ -537,14 +559,8 @@ async def engagement_by_country(
     rows = await session.execute(
         select(col(City.country_code), interactions)
         .select_from(InteractionCity)
-        .join(Interaction, col(Interaction.id) == col(InteractionCity.interaction_id))
         .join(City, col(City.id) == col(InteractionCity.city_id))
-        .where(
-            col(InteractionCity.occurred_on).between(start, end),
-            col(Interaction.archived_at).is_(None),
-            col(City.archived_at).is_(None),
-            col(City.name_key) != fold(home_city)[:200],
-        )
+        .where(*_engaged_links_in(start, end), *_engaged_city(home_city))
         .group_by(col(City.country_code))
         .order_by(interactions.desc(), col(City.country_code).is_(None), col(City.country_code))
     )
