@@ -119,8 +119,12 @@ async def dormant_partners(
     kinds: Collection[PartnershipKind] = (),
 ) -> list[dict[str, Any]]:
     """Cities with an active partnership and no interaction in the ``inactive_days`` before
-    ``as_of`` (or none at all): never-contacted first, then the longest dormant."""
+    ``as_of`` (or none at all): never-contacted first, then the longest dormant. Signing a
+    partnership is contact too: a city with one signed in that window is not dormant."""
     cutoff = _days_before(as_of, inactive_days)
+    recently_signed = select(col(Partnership.city_id)).where(
+        *_is_active_partnership(as_of), col(Partnership.signed_on) >= cutoff
+    )
     partners = (
         select(
             col(City.id).label("city_id"),
@@ -131,6 +135,7 @@ async def dormant_partners(
         .where(
             col(City.archived_at).is_(None),
             col(City.id).in_(_active_partner_city_ids(as_of, kinds)),
+            col(City.id).not_in(recently_signed),
         )
         .subquery()
     )

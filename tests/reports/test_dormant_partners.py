@@ -146,8 +146,11 @@ async def test_only_live_active_partnerships_of_live_cities_count(client):
     # Of a city with an ended and an active partnership, only the active one is listed.
     assert [p["kind"] for p in body["items"][0]["partnerships"]] == ["sister_city"]
     assert body["items"][1]["city"]["id"] == undated["id"]
-    # ... but a partner now.
-    assert later["id"] in {item["city"]["id"] for item in (await dormant(client))["items"]}
+    # ... but a partner now (and, signed nine months ago, dormant only for a shorter window).
+    nine_months_on = await dormant(client, as_of="2026-12-01")
+    assert later["id"] not in {item["city"]["id"] for item in nine_months_on["items"]}
+    recent_window = await dormant(client, as_of="2026-12-01", inactive_days=30)
+    assert later["id"] in {item["city"]["id"] for item in recent_window["items"]}
     assert suspended["id"] not in cities and ended["id"] not in cities
 
 
@@ -288,3 +291,20 @@ async def test_viewers_read_but_do_not_download(client, viewer, anon):
     response = await anon.get("/api/v1/reports/dormant-partners")
     assert response.status_code == 401
     assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_a_partnership_signed_within_the_window_is_not_dormant(client):
+    """Signing is contact: a partner signed two months ago has not gone quiet, whatever its
+    last interaction; one signed before the window with no contact since still is."""
+    await partner(client, "Busan", "KR", signed_on="2025-11-01")
+    await partner(client, "Houston", signed_on="1961-06-15")
+    both = await partner(client, "Ankara", "TR", signed_on="1990-01-01")
+    await make_partnership(client, both["id"], kind="friendship_city", signed_on="2025-10-05")
+
+    body = await dormant(client, as_of=AS_OF)
+    assert names(body) == ["Houston"]
+    assert names(await dormant(client, as_of=AS_OF, inactive_days=30)) == [
+        "Ankara",
+        "Busan",
+        "Houston",
+    ]
