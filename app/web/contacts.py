@@ -424,6 +424,14 @@ async def contact_list(
     db: SessionDep,
     typed: Annotated[ContactListTyped, Query()],  # type: ignore[valid-type]
 ) -> Response:
+    sort = getattr(typed, "sort", None)
+    if sort and sort not in SORTS:
+        raise InvalidInput(
+            _(
+                "This list cannot be sorted by “%(sort)s”: choose an order in the Sort by list.",
+                sort=sort,
+            )
+        )
     query, raw, errors = read_query(ContactListPage, typed)
     links = {"city": query.city, "organization": query.organization}
     errors.update(await resolve_links(db, links))

@@ -89,7 +89,7 @@ async def test_create_edit_conflict_archive_restore(
 
     # The history says who changed what.
     history = page.get_by_role("region", name="History")
-    await expect(history).to_contain_text("full name: Kim Min-jun → Kim Min-jun (Mayor's office)")
+    await expect(history).to_contain_text("Full name: Kim Min-jun → Kim Min-jun (Mayor's office)")
     await screenshot(page, "contact")
     await assert_accessible(page)
 
