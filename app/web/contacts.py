@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.audit.schemas import AuditEntity
+from app.audit import service as audit_service
+from app.audit.schemas import AuditAction, AuditEntity, AuditFilters
 from app.cities import service as cities_service
 from app.cities.models import City
 from app.cities.schemas import CityFilters
@@ -611,6 +612,7 @@ async def _conflict(
         {
             "nav": "contacts",
             "contact": contact,
+            "changed_by": await _last_change(request, db, contact),
             "differences": differences,
             "values": {
                 **await link_labels(db, merged),
@@ -620,6 +622,18 @@ async def _conflict(
         },
         status_code=409,
     )
+
+
+async def _last_change(request: Request, db: AsyncSession, contact: Contact) -> str | None:
+    """Who saved the contact last, and when (desk time): from its audit trail."""
+    entries, _total = await audit_service.list_entries(
+        db, ListQuery(limit=20), AuditFilters(entity=AuditEntity.contact, entity_id=contact.id)
+    )
+    for entry in entries:
+        if entry.action not in (AuditAction.read, AuditAction.export):
+            when = i18n.format_datetime(entry.occurred_at, request.app.state.settings.time_zone)
+            return _("%(user)s changed it at %(time)s.", user=entry.actor, time=when)
+    return None
 
 
 @router.post("/contacts/{contact_id}/archive")

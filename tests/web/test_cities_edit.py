@@ -1,5 +1,7 @@
 """Editing, archiving and restoring a city without a browser."""
 
+import re
+
 from tests.factories import make_city, make_contact, make_partnership
 from tests.web.conftest import csrf_of, web_sign_in
 
@@ -120,3 +122,28 @@ async def test_the_city_forms_in_chinese(web, client) -> None:
         f"/cities/{houston['id']}/archive", data={"csrf_token": csrf_of(page.text)}
     )
     assert "連同城市一併封存它們" in refused.text
+
+
+async def test_the_menu_and_the_city_page_s_small_things(web, client) -> None:
+    busan = await make_city(client, name="Busan", country_code="KR")
+    osaka = await make_city(client, name="Osaka", country_code="JP")
+    await make_partnership(client, busan["id"], kind="sister_city", signed_on="1966-06-15")
+    await client.post(
+        "/api/v1/interactions",
+        json={
+            "kind": "meeting",
+            "occurred_on": "2025-11-01",
+            "title": "Three cities",
+            "city_ids": [busan["id"], osaka["id"]],
+        },
+    )
+    await web_sign_in(web, "viewer")
+    page = await web.get(f"/cities/{busan['id']}")
+    nav = page.text[page.text.index('id="site-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert nav.index('href="/contacts"') < nav.index('href="/organizations"')
+    assert re.search(r"\d{4} ·\s*<span[^>]*>\d+ years", page.text)
+    timeline = await web.get(f"/timeline/city/{busan['id']}", headers={"HX-Request": "true"})
+    assert "Three cities" in timeline.text
+    assert f'href="/cities/{osaka["id"]}"' in timeline.text
+    assert f'href="/cities/{busan["id"]}"' not in timeline.text
