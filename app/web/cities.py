@@ -11,22 +11,23 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.schemas import AuditEntity
 from app.cities import service as cities_service
 from app.cities.models import City
-from app.cities.schemas import CityCreate, CityFilters
+from app.cities.schemas import CityCreate, CityFilters, CityUpdate
 from app.clock import TodayDep
 from app.config import Settings, SettingsDep
 from app.contacts import service as contacts_service
 from app.contacts.schemas import ContactFilters
 from app.db import SessionDep
-from app.errors import AppError, Conflict
+from app.errors import AppError, Conflict, InvalidInput
 from app.fields import COUNTRY_CODES, CountryCode, IdPath, QueryBool
 from app.organizations import service as organizations_service
 from app.pagination import MAX_LIMIT, ListQuery
 from app.partnerships import service as partnerships_service
 from app.partnerships.models import Partnership, PartnershipKind, PartnershipStatus
 from app.partnerships.schemas import PartnershipCreate, PartnershipFilters
-from app.records import get_record
+from app.records import get_record, restore_record
 from app.reports import service as reports_service
 from app.text import fold
 from app.web.deps import WebEditor, WebUser
@@ -161,6 +162,7 @@ def _city_form(
     errors: dict[str, str],
     *,
     existing_id: int | None = None,
+    city: City | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -170,6 +172,7 @@ def _city_form(
             "values": values,
             "errors": errors,
             "existing_id": existing_id,
+            "city": city,
             "countries": _country_options(COUNTRY_CODES),
         },
         status_code=status_code,
@@ -195,13 +198,110 @@ async def create_city(request: Request, user: WebEditor, db: SessionDep) -> Resp
             db, CityCreate.model_validate(data), actor=user.username
         )
     except Conflict as exc:
-        errors = {"name": _("A city with this name already exists in this country.")}
+        errors = {"name": _(DUPLICATE_CITY)}
         return _city_form(
             request, values, errors, existing_id=exc.extra.get("existing_id"), status_code=409
         )
     except (ValidationError, AppError) as exc:
         return _city_form(request, values, form_errors(exc), status_code=422)
     return redirect(request, f"/cities/{city.id}", flash=_("City %(name)s added.", name=city.name))
+
+
+# -- editing, archiving, restoring a city -----------------------------------------------------
+
+DUPLICATE_CITY = N_("A city with this name already exists in this country.")
+
+
+def _city_values(city: City) -> dict[str, Any]:
+    return {
+        "name": city.name,
+        "alternate_names": "\n".join(city.alternate_names or []),
+        "country_code": city.country_code,
+        "region": city.region,
+        "version": city.version,
+    }
+
+
+@router.get("/cities/{city_id}/edit")
+async def edit_city_form(
+    request: Request, user: WebEditor, db: SessionDep, city_id: IdPath
+) -> Response:
+    city = await get_record(db, City, city_id, "city")
+    return _city_form(request, _city_values(city), {}, city=city)
+
+
+@router.post("/cities/{city_id}/edit")
+async def save_city(request: Request, user: WebEditor, db: SessionDep, city_id: IdPath) -> Response:
+    city = await get_record(db, City, city_id, "city")
+    form = await request.form()
+    values = form_values(form)
+    if str(values.get("version")) != str(city.version):
+        # Someone saved the city after this form was opened (the API's 412): keep what was
+        # typed, say so, and let a second save apply it on top of their version.
+        errors = {
+            "": _(
+                "Someone changed this city since you opened the form. Check the fields "
+                "below and save again to keep your version."
+            )
+        }
+        return _city_form(
+            request, {**values, "version": city.version}, errors, city=city, status_code=409
+        )
+    data = {
+        "name": values.get("name"),
+        "alternate_names": _names(values.get("alternate_names")),
+        "country_code": values.get("country_code"),
+        "region": values.get("region"),
+    }
+    try:
+        await cities_service.update_city(
+            db, city, CityUpdate.model_validate(data), actor=user.username
+        )
+    except Conflict as exc:
+        return _city_form(
+            request,
+            values,
+            {"name": _(DUPLICATE_CITY)},
+            existing_id=exc.extra.get("existing_id"),
+            city=city,
+            status_code=409,
+        )
+    except (ValidationError, AppError) as exc:
+        return _city_form(request, values, form_errors(exc), city=city, status_code=422)
+    return redirect(request, f"/cities/{city_id}", flash=_("City saved: %(name)s", name=city.name))
+
+
+@router.post("/cities/{city_id}/archive")
+async def archive_city(
+    request: Request,
+    user: WebEditor,
+    db: SessionDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    city_id: IdPath,
+) -> Response:
+    city = await get_record(db, City, city_id, "city")
+    cascade = (await request.form()).get("cascade") == "true"
+    try:
+        await cities_service.archive_city(db, city, actor=user.username, cascade=cascade)
+    except Conflict as exc:
+        return await _city_page(
+            request, db, settings, today, city, blockers=exc.extra, status_code=409
+        )
+    return redirect(request, f"/cities/{city_id}", flash=_("Archived: %(name)s", name=city.name))
+
+
+@router.post("/cities/{city_id}/restore")
+async def restore_city(
+    request: Request, user: WebEditor, db: SessionDep, city_id: IdPath
+) -> Response:
+    city = await get_record(db, City, city_id, "city")
+    try:
+        await cities_service.check_restorable(db, city)
+    except Conflict as exc:
+        raise InvalidInput(_(DUPLICATE_CITY)) from exc
+    await restore_record(db, city, actor=user.username, entity=AuditEntity.city)
+    return redirect(request, f"/cities/{city_id}", flash=_("Restored: %(name)s", name=city.name))
 
 
 # -- a city's page -----------------------------------------------------------------------------
@@ -228,6 +328,7 @@ async def _city_page(
     *,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    blockers: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     assert city.id is not None
@@ -251,6 +352,7 @@ async def _city_page(
             "organization_kinds": ORGANIZATION_KINDS,
             "values": values or {},
             "errors": errors or {},
+            "blockers": blockers,
         },
         status_code=status_code,
     )

@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.audit.schemas import AuditEntity
+from app.audit import service as audit_service
+from app.audit.schemas import AuditAction, AuditEntity, AuditFilters
 from app.cities import service as cities_service
 from app.cities.models import City
 from app.cities.schemas import CityFilters
@@ -424,6 +425,14 @@ async def contact_list(
     db: SessionDep,
     typed: Annotated[ContactListTyped, Query()],  # type: ignore[valid-type]
 ) -> Response:
+    sort = getattr(typed, "sort", None)
+    if sort and sort not in SORTS:
+        raise InvalidInput(
+            _(
+                "This list cannot be sorted by “%(sort)s”: choose an order in the Sort by list.",
+                sort=sort,
+            )
+        )
     query, raw, errors = read_query(ContactListPage, typed)
     links = {"city": query.city, "organization": query.organization}
     errors.update(await resolve_links(db, links))
@@ -603,6 +612,7 @@ async def _conflict(
         {
             "nav": "contacts",
             "contact": contact,
+            "changed_by": await _last_change(request, db, contact),
             "differences": differences,
             "values": {
                 **await link_labels(db, merged),
@@ -612,6 +622,18 @@ async def _conflict(
         },
         status_code=409,
     )
+
+
+async def _last_change(request: Request, db: AsyncSession, contact: Contact) -> str | None:
+    """Who saved the contact last, and when (desk time): from its audit trail."""
+    entries, _total = await audit_service.list_entries(
+        db, ListQuery(limit=20), AuditFilters(entity=AuditEntity.contact, entity_id=contact.id)
+    )
+    for entry in entries:
+        if entry.action not in (AuditAction.read, AuditAction.export):
+            when = i18n.format_datetime(entry.occurred_at, request.app.state.settings.time_zone)
+            return _("%(user)s changed it at %(time)s.", user=entry.actor, time=when)
+    return None
 
 
 @router.post("/contacts/{contact_id}/archive")

@@ -20,13 +20,17 @@ from app.db import SessionDep
 from app.errors import Forbidden
 from app.events.models import Event
 from app.fields import IdPath
+from app.follow_ups.models import FollowUp
+from app.invitations.models import Invitation
 from app.organizations.models import Organization
 from app.pagination import ListQuery
+from app.partnerships.models import Partnership
 from app.web.deps import WebUser
 from app.web.i18n import (
     N_,
     _,
     country_name,
+    current_locale,
     format_date,
     format_datetime,
     format_number,
@@ -34,65 +38,74 @@ from app.web.i18n import (
 )
 from app.web.labels import label
 from app.web.names import names_of
-from app.web.templating import is_htmx, render, url_with
+from app.web.templating import format_phone, is_htmx, render, url_with
 
 router = APIRouter()
 
 PAGE_SIZE = 20
 
+# The fields a person edits, called as the forms call them; anything else an entry records
+# (search keys, versions, timestamps, a contact's country that follows its city) is not shown.
 FIELD_LABELS = {
-    "full_name": N_("full name"),
-    "local_name": N_("local name"),
-    "honorific": N_("honorific"),
-    "position": N_("position"),
-    "department": N_("department"),
-    "organization_id": N_("organization"),
-    "city_id": N_("city"),
-    "email": N_("e-mail"),
-    "phone": N_("phone"),
-    "languages": N_("languages"),
-    "tags": N_("tags"),
-    "source": N_("source"),
-    "notes": N_("notes"),
-    "is_active": N_("active"),
-    "archived_at": N_("archived"),
-    "name": N_("name"),
-    "alternate_names": N_("other names"),
-    "country_code": N_("country"),
-    "region": N_("region"),
-    "population": N_("population"),
-    "kind": N_("kind"),
-    "signed_on": N_("signed on"),
-    "status": N_("status"),
-    "acronym": N_("acronym"),
-    "website": N_("website"),
-    "headquarters_city_id": N_("headquarters"),
-    "home_membership": N_("our membership"),
-    "member_since": N_("member since"),
-    "member_city_ids": N_("member cities"),
-    "occurred_on": N_("date"),
-    "title": N_("title"),
-    "summary": N_("summary"),
-    "location": N_("place"),
-    "contact_ids": N_("contacts"),
-    "city_ids": N_("cities"),
-    "organization_ids": N_("organizations"),
-    "due_on": N_("due on"),
-    "assignee_id": N_("assigned to"),
-    "contact_id": N_("contact"),
-    "interaction_id": N_("interaction"),
-    "event_id": N_("event"),
-    "completed_at": N_("completed at"),
-    "starts_on": N_("starts on"),
-    "ends_on": N_("ends on"),
-    "venue": N_("venue"),
-    "host_organization_id": N_("host organization"),
-    "url": N_("web address"),
-    "description": N_("description"),
-    "send_on": N_("send on"),
-    "sent_at": N_("sent at"),
-    "responded_at": N_("answered at"),
+    "full_name": N_("Full name"),
+    "local_name": N_("Local name"),
+    "honorific": N_("Honorific"),
+    "position": N_("Position"),
+    "department": N_("Department"),
+    "organization_id": N_("Organization"),
+    "city_id": N_("City"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "languages": N_("Languages"),
+    "tags": N_("Tags"),
+    "source": N_("Source"),
+    "notes": N_("Notes"),
+    "is_active": N_("Active"),
+    "name": N_("Name"),
+    "alternate_names": N_("Alternate names"),
+    "country_code": N_("Country"),
+    "region": N_("Region"),
+    "population": N_("Population"),
+    "kind": N_("Kind"),
+    "signed_on": N_("Signed on"),
+    "status": N_("Status"),
+    "acronym": N_("Acronym"),
+    "website": N_("Website"),
+    "headquarters_city_id": N_("Headquarters"),
+    "home_membership": N_("Our membership"),
+    "member_since": N_("Member since"),
+    "member_city_ids": N_("Member cities"),
+    "occurred_on": N_("Date"),
+    "title": N_("Title"),
+    "summary": N_("Summary"),
+    "location": N_("Place"),
+    "contact_ids": N_("Contacts"),
+    "city_ids": N_("Cities"),
+    "organization_ids": N_("Organizations"),
+    "due_on": N_("Due date"),
+    "assignee_id": N_("Assignee"),
+    "contact_id": N_("Contact"),
+    "interaction_id": N_("Interaction"),
+    "event_id": N_("Event"),
+    "completed_at": N_("Completed at"),
+    "starts_on": N_("Starts on"),
+    "ends_on": N_("Ends on"),
+    "venue": N_("Venue"),
+    "host_organization_id": N_("Host organization"),
+    "url": N_("Website"),
+    "description": N_("Description"),
+    "send_on": N_("Send on"),
+    "sent_at": N_("Sent at"),
+    "responded_at": N_("Answered at"),
 }
+# A record's own name, as its form calls it.
+NAME_LABELS = {
+    AuditEntity.city: N_("City name"),
+    AuditEntity.organization: N_("Organization name"),
+    AuditEntity.event: N_("Event name"),
+}
+# Fields an entity records but a person does not edit there.
+DERIVED = {AuditEntity.contact: frozenset({"country_code"})}
 SENTENCES = {
     AuditAction.create: N_("created this record"),
     AuditAction.update: N_("changed"),
@@ -119,9 +132,19 @@ ENUM_FIELDS = frozenset({"kind", "status", "home_membership"})
 EMPTY = "—"
 
 
-def field_label(name: str) -> str:
-    text = FIELD_LABELS.get(name)
+def field_label(name: str, entity: AuditEntity | None = None) -> str:
+    text = NAME_LABELS.get(entity) if name == "name" and entity else None
+    text = text or FIELD_LABELS.get(name)
     return _(text) if text else name.replace("_", " ")
+
+
+def shown_field(name: str, entity: AuditEntity | None) -> bool:
+    hidden = DERIVED.get(entity, frozenset()) if entity else frozenset()
+    return name in FIELD_LABELS and name not in hidden
+
+
+def list_separator() -> str:
+    return "、" if current_locale().startswith("zh") else ", "
 
 
 def _moment(value: str, time_zone: str) -> str:
@@ -142,11 +165,13 @@ def shown(name: str, value: Any, names: dict[type, dict[int, str]], time_zone: s
     model = REFERENCES.get(name)
     if model is not None:
         ids = value if isinstance(value, list) else [value]
-        return "、".join(names.get(model, {}).get(int(i), f"#{i}") for i in ids)
+        return list_separator().join(names.get(model, {}).get(int(i), f"#{i}") for i in ids)
     if name == "country_code":
         return country_name(str(value))
     if name == "languages" and isinstance(value, list):
-        return "、".join(language_name(str(code)) for code in value)
+        return list_separator().join(language_name(str(code)) for code in value)
+    if name == "phone":
+        return format_phone(str(value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if name in ENUM_FIELDS:
@@ -156,7 +181,7 @@ def shown(name: str, value: Any, names: dict[type, dict[int, str]], time_zone: s
     if isinstance(value, int | float):
         return format_number(value)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return list_separator().join(str(v) for v in value)
     return str(value)
 
 
@@ -183,14 +208,18 @@ def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
 
 def describe(entry: Any, names: dict[type, dict[int, str]], time_zone: str) -> dict[str, Any]:
     action = AuditAction(entry.action)
+    try:
+        entity: AuditEntity | None = AuditEntity(entry.entity)
+    except ValueError:
+        entity = None
     changes = []
     if action in (AuditAction.create, AuditAction.update):
         for name, change in sorted((entry.changes or {}).items(), key=_field_order):
-            if not isinstance(change, dict):
+            if not isinstance(change, dict) or not shown_field(name, entity):
                 continue
             changes.append(
                 {
-                    "field": _("%(field)s:", field=field_label(name)),
+                    "field": _("%(field)s:", field=field_label(name, entity)),
                     "old": shown(name, change.get("old"), names, time_zone),
                     "new": shown(name, change.get("new"), names, time_zone),
                 }
@@ -201,6 +230,45 @@ def describe(entry: Any, names: dict[type, dict[int, str]], time_zone: str) -> d
         "sentence": _(SENTENCES[action]),
         "changes": changes,
     }
+
+
+# The page of each kind of record; a partnership, invitation or follow-up is shown on the
+# page of the record it belongs to.
+PAGES = {
+    AuditEntity.city: "/cities/{}",
+    AuditEntity.contact: "/contacts/{}",
+    AuditEntity.organization: "/organizations/{}",
+    AuditEntity.event: "/events/{}",
+    AuditEntity.interaction: "/interactions/{}",
+}
+PARENTS: dict[AuditEntity, tuple[Any, tuple[tuple[str, AuditEntity], ...]]] = {
+    AuditEntity.partnership: (Partnership, (("city_id", AuditEntity.city),)),
+    AuditEntity.invitation: (Invitation, (("event_id", AuditEntity.event),)),
+    AuditEntity.follow_up: (
+        FollowUp,
+        (
+            ("interaction_id", AuditEntity.interaction),
+            ("event_id", AuditEntity.event),
+            ("contact_id", AuditEntity.contact),
+            ("city_id", AuditEntity.city),
+            ("organization_id", AuditEntity.organization),
+        ),
+    ),
+}
+
+
+async def record_page(db: AsyncSession, entity: AuditEntity, record_id: int) -> str:
+    """Where the record is shown (the Today page if it has no page of its own)."""
+    if entity in PAGES:
+        return PAGES[entity].format(record_id)
+    if entity in PARENTS:
+        model, links = PARENTS[entity]
+        record = await db.get(model, record_id)
+        for field, parent in links:
+            parent_id = getattr(record, field, None)
+            if parent_id is not None:
+                return PAGES[parent].format(parent_id)
+    return "/"
 
 
 @router.get("/history/{entity}/{record_id}")
@@ -226,12 +294,15 @@ async def history(
     more = None
     if page.offset + page.limit < total:
         more = url_with(f"/history/{entity.value}/{record_id}", offset=page.offset + page.limit)
-    return render(
-        request,
-        "history/_entries.html",
-        {
-            "allowed": True,
-            "entries": [describe(e, names, time_zone) for e in entries],
-            "more": more,
-        },
-    )
+    context = {
+        "allowed": True,
+        "entries": [describe(e, names, time_zone) for e in entries],
+        "more": more,
+    }
+    if not is_htmx(request):
+        return render(
+            request,
+            "history/page.html",
+            {**context, "back": await record_page(db, entity, record_id)},
+        )
+    return render(request, "history/_entries.html", context)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import phonenumbers
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
@@ -56,6 +57,22 @@ def _format_datetime(context: Any, value: Any, format: str = "medium") -> str:
     return i18n.format_datetime(value, settings.time_zone, format)
 
 
+def format_phone(value: str | None) -> str:
+    """A stored phone number (E.164, ``;ext=`` for an extension) as people write it:
+    ``+82 51-888-1234 ext. 56`` (分機 56 in Chinese). Anything unreadable is shown as stored."""
+    if not value:
+        return ""
+    number_text, _sep, extension = value.partition(";ext=")
+    try:
+        number = phonenumbers.parse(number_text, None)
+    except phonenumbers.NumberParseException:
+        return value
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if not extension:
+        return shown
+    return shown + " " + i18n._("ext. %(number)s", number=extension)
+
+
 def url_with(path: str, **params: Any) -> str:
     """``path`` with a query string of the params that are not None."""
     query = urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
@@ -79,6 +96,7 @@ def _build_environment() -> Environment:
         format_number=i18n.format_number,
         country_name=i18n.country_name,
         language_name=i18n.language_name,
+        format_phone=format_phone,
     )
     env.globals.update(
         static_url=static_url,

@@ -41,6 +41,9 @@ async def timeline(
         await get_record(db, Contact, record_id, "contact")
         items, total = await timeline_service.contact_timeline(db, record_id, page)
     entries = await _entries(db, items)
+    if kind == "city":  # the city's own page: its name under every item says nothing
+        for entry in entries:
+            entry["cities"] = [(i, name) for i, name in entry["cities"] if i != record_id]
     more = None
     if page.offset + page.limit < total:
         more = url_with(f"/timeline/{kind}/{record_id}", offset=page.offset + page.limit)

@@ -60,7 +60,7 @@ async def test_create_edit_conflict_archive_restore(
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Kim Min-jun")
     await expect(page.get_by_role("status")).to_contain_text("Contact saved: Kim Min-jun")
     details = page.get_by_role("region", name="Details")
-    await expect(details.get_by_role("link", name="+82518881234")).to_be_visible()
+    await expect(details.get_by_role("link", name="+82 51-888-1234")).to_be_visible()
     await expect(details.get_by_text("Korean", exact=True)).to_be_visible()
     await expect(details.get_by_role("link", name="Busan", exact=True)).to_be_visible()
     contact_url = page.url
@@ -89,7 +89,7 @@ async def test_create_edit_conflict_archive_restore(
 
     # The history says who changed what.
     history = page.get_by_role("region", name="History")
-    await expect(history).to_contain_text("full name: Kim Min-jun → Kim Min-jun (Mayor's office)")
+    await expect(history).to_contain_text("Full name: Kim Min-jun → Kim Min-jun (Mayor's office)")
     await screenshot(page, "contact")
     await assert_accessible(page)
 

@@ -70,7 +70,7 @@ async def test_history_of_other_records_reads_as_sentences(
     await client.patch(f"/api/v1/cities/{busan['id']}", json={"population": 3300000})
     token = await web_sign_in(web, "editor")
     history = await web.get(f"/history/organization/{uclg['id']}")
-    assert "member cities:" in history.text and "Busan" in history.text
+    assert "Member cities:" in history.text and "Busan" in history.text
     assert "City network" in history.text
     await web.post("/language", data={"language": "zh_Hant_TW", "next": "/", "csrf_token": token})
     history = await web.get(f"/history/city/{busan['id']}")
