@@ -52,7 +52,7 @@ async def organization_list(
         request,
         "organizations/list.html",
         {
-            "nav": "contacts",
+            "nav": "organizations",
             "organizations": organizations,
             "total": total,
             "query": query,
@@ -66,7 +66,7 @@ async def organization_list(
 
 async def _form_context(db: AsyncSession) -> dict[str, Any]:
     return {
-        "nav": "contacts",
+        "nav": "organizations",
         "OrganizationKind": OrganizationKind,
         "HomeMembership": HomeMembership,
     }
@@ -136,7 +136,7 @@ async def organization_page(
         request,
         "organizations/detail.html",
         {
-            "nav": "contacts",
+            "nav": "organizations",
             "organization": organization,
             "members": members,
             "contacts": contacts,
