@@ -101,7 +101,7 @@ def as_typed(model: type[BaseModel]) -> type[BaseModel]:
     return create_model(
         f"{model.__name__}Typed",
         __config__=ConfigDict(extra="forbid"),
-        **{name: (str | None, None) for name in model.model_fields},  # type: ignore[call-overload]
+        **{name: (str | None, None) for name in model.model_fields},  # type: ignore[call-overload]  # create_model takes its fields as **kwargs of (type, default)
     )
 
 
@@ -423,7 +423,7 @@ async def contact_list(
     request: Request,
     user: WebUser,
     db: SessionDep,
-    typed: Annotated[ContactListTyped, Query()],  # type: ignore[valid-type]
+    typed: Annotated[ContactListTyped, Query()],  # type: ignore[valid-type]  # a model made at import by create_model
 ) -> Response:
     sort = getattr(typed, "sort", None)
     if sort and sort not in SORTS:

@@ -43,7 +43,7 @@ async def organization_list(
     request: Request,
     user: WebUser,
     db: SessionDep,
-    typed: Annotated[OrganizationListTyped, Query()],  # type: ignore[valid-type]
+    typed: Annotated[OrganizationListTyped, Query()],  # type: ignore[valid-type]  # a model made at import by create_model
 ) -> Response:
     query, raw, errors = read_query(OrganizationListPage, typed)
     organizations, total = await organizations_service.list_organizations(db, query, query)
