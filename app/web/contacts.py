@@ -3,6 +3,7 @@ languages and tags as chips), a save on a stale version made humane, archive and
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 import phonenumbers
@@ -35,7 +36,8 @@ from app.text import fold
 from app.web import i18n
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
-from app.web.i18n import N_, _
+from app.web.history import FIELD_LABELS  # the conflict screen names fields as history does
+from app.web.i18n import _
 from app.web.templating import redirect, render, url_with
 
 router = APIRouter()
@@ -58,22 +60,6 @@ TEXT_FIELDS = (
 )
 CHIP_FIELDS = ("languages", "tags")
 FORM_FIELDS = (*TEXT_FIELDS, *CHIP_FIELDS)
-# What the conflict screen calls each field.
-FIELD_LABELS = {
-    "full_name": N_("Full name"),
-    "local_name": N_("Local name"),
-    "honorific": N_("Honorific"),
-    "position": N_("Position"),
-    "department": N_("Department"),
-    "organization_id": N_("Organization"),
-    "city_id": N_("City"),
-    "email": N_("E-mail"),
-    "phone": N_("Phone"),
-    "languages": N_("Languages"),
-    "tags": N_("Tags"),
-    "source": N_("Source"),
-    "notes": N_("Notes"),
-}
 # The web list's sorts, as the service names them.
 SORTS = {
     "name": "full_name",
@@ -498,24 +484,42 @@ async def create_contact(request: Request, user: WebEditor, db: SessionDep) -> R
             request, "contacts/form.html", await _form_context(db, values=values, contact=None)
         )
     errors = await resolve_links(db, values)
-    try:
+
+    async def create() -> Contact:
         data = ContactCreate.model_validate(_payload(values, for_update=False))
         if errors:
             raise InvalidInput("links")
-        contact = await contacts_service.create_contact(db, data, actor=user.username)
+        return await contacts_service.create_contact(db, data, actor=user.username)
+
+    return await _saved(request, db, create, values=values, errors=errors, contact=None)
+
+
+async def _saved(
+    request: Request,
+    db: AsyncSession,
+    save: Callable[[], Awaitable[Contact]],
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    contact: Contact | None,
+) -> Response:
+    """Run ``save``: the contact's page with a message, or the form again with every error
+    beside its field and everything typed kept."""
+    try:
+        saved = await save()
     except (ValidationError, AppError) as exc:
         if not (isinstance(exc, InvalidInput) and errors):
             errors = {**await _refusals(db, exc, values), **errors}
         return render(
             request,
             "contacts/form.html",
-            await _form_context(db, values=values, contact=None, errors=errors),
+            await _form_context(db, values=values, contact=contact, errors=errors),
             status_code=422,
         )
     return redirect(
         request,
-        f"/contacts/{contact.id}",
-        flash=_("Contact saved: %(name)s", name=contact.full_name),
+        f"/contacts/{saved.id}",
+        flash=_("Contact saved: %(name)s", name=saved.full_name),
     )
 
 
@@ -552,25 +556,14 @@ async def save_contact(
     errors = await resolve_links(db, values)
     if not errors and str(values.get("version")) != str(contact.version):
         return await _conflict(request, db, contact, values)
-    try:
+
+    async def update() -> Contact:
         data = ContactUpdate.model_validate(_payload(values, for_update=True))
         if errors:
             raise InvalidInput("links")
-        contact = await contacts_service.update_contact(db, contact, data, actor=user.username)
-    except (ValidationError, AppError) as exc:
-        if not (isinstance(exc, InvalidInput) and errors):
-            errors = {**await _refusals(db, exc, values), **errors}
-        return render(
-            request,
-            "contacts/form.html",
-            await _form_context(db, values=values, contact=contact, errors=errors),
-            status_code=422,
-        )
-    return redirect(
-        request,
-        f"/contacts/{contact.id}",
-        flash=_("Contact saved: %(name)s", name=contact.full_name),
-    )
+        return await contacts_service.update_contact(db, contact, data, actor=user.username)
+
+    return await _saved(request, db, update, values=values, errors=errors, contact=contact)
 
 
 async def _conflict(
