@@ -1,10 +1,10 @@
 """Reports: dormant partners, coming anniversaries and the engagement of a year or a period,
 with charts, each downloadable as CSV or XLSX with headers in the reader's language."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -299,7 +299,6 @@ def _engagement_charts(
     countries: list[tuple[str | None, int]],
 ) -> list[dict[str, Any]]:
     """The page's three charts, each with its table."""
-    number = i18n.format_number
     one_year = report.period.from_.year == report.period.to.year
     month_data = [(_month_label(m, "MMM" if one_year else "yMMM"), n) for m, n in months]
     month_rows = [(_month_label(m, "yMMM"), n) for m, n in months]
@@ -315,79 +314,89 @@ def _engagement_charts(
     if not events.invitations_sent:
         funnel = []
     empty = _("Nothing in this period.")
-    charts_ = [
-        {
-            "id": "months",
-            "title": _("Interactions per month"),
-            "svg": charts.column_chart(
-                month_data,
-                title=_("Interactions per month"),
-                description=_("How many interactions the desk logged in each month."),
-                empty_message=empty,
-                number_format=number,
-                chart_id="chart-months",
+    no_invitations = _("No invitations to events held in this period.")
+    funnel_title = _("Invitations to events held in this period")
+    return [
+        _chart(
+            "months",
+            charts.column_chart,
+            month_data,
+            month_rows,
+            title=_("Interactions per month"),
+            description=_("How many interactions the desk logged in each month."),
+            empty_message=empty,
+            label_header=_("Month"),
+            value_header=_("Interactions"),
+        ),
+        _chart(
+            "countries",
+            charts.bar_chart,
+            country_data,
+            charts.by_value(country_data),
+            title=_("Engagement by country"),
+            description=_("Interactions with the cities of each country, most first."),
+            empty_message=empty,
+            label_header=_("Country"),
+            value_header=_("Interactions"),
+            share_header=_("Share"),
+        ),
+        _chart(
+            "funnel",
+            charts.funnel_chart,
+            funnel,
+            funnel,
+            title=funnel_title,
+            description=_(
+                "Invitations to the events the city hosted that were held in this period "
+                "(whenever they were sent): how many went out, were accepted and attended."
             ),
-            "table": charts.data_table(
-                month_rows,
-                caption=_("Interactions per month"),
-                label_header=_("Month"),
-                value_header=_("Interactions"),
-                empty_message=empty,
-                number_format=number,
-            ),
-        },
-        {
-            "id": "countries",
-            "title": _("Engagement by country"),
-            "svg": charts.bar_chart(
-                country_data,
-                title=_("Engagement by country"),
-                description=_("Interactions with the cities of each country, most first."),
-                empty_message=empty,
-                number_format=number,
-                percent_format=_format_percent,
-                chart_id="chart-countries",
-            ),
-            "table": charts.data_table(
-                charts.by_value(country_data),
-                caption=_("Engagement by country"),
-                label_header=_("Country"),
-                value_header=_("Interactions"),
-                share_header=_("Share"),
-                empty_message=empty,
-                number_format=number,
-                percent_format=_format_percent,
-            ),
-        },
-        {
-            "id": "funnel",
-            "title": _("Invitations to events held in this period"),
-            "svg": charts.funnel_chart(
-                funnel,
-                title=_("Invitations to events held in this period"),
-                description=_(
-                    "Invitations to the events the city hosted that were held in this period "
-                    "(whenever they were sent): how many went out, were accepted and attended."
-                ),
-                empty_message=_("No invitations to events held in this period."),
-                number_format=number,
-                percent_format=_format_percent,
-                chart_id="chart-funnel",
-            ),
-            "table": charts.data_table(
-                funnel,
-                caption=_("Invitations to events held in this period"),
-                label_header=_("Step"),
-                value_header=_("Invitations"),
-                share_header=_("Of those sent"),
-                empty_message=_("No invitations to events held in this period."),
-                number_format=number,
-                percent_format=_format_percent,
-                share_of="first",
-            ),
-        },
+            empty_message=no_invitations,
+            label_header=_("Step"),
+            value_header=_("Invitations"),
+            share_header=_("Of those sent"),
+            share_of="first",
+        ),
     ]
-    return charts_
+
+
+def _chart(
+    chart_id: str,
+    draw: Callable[..., Any],
+    data: charts.Data,
+    rows: charts.Data,
+    *,
+    title: str,
+    description: str,
+    empty_message: str,
+    label_header: str,
+    value_header: str,
+    share_header: str | None = None,
+    share_of: Literal["total", "first"] = "total",
+) -> dict[str, Any]:
+    """One chart of the page and its table: the figures drawn with ``draw`` and listed as
+    ``rows``; a share column (and shares in the chart) when ``share_header`` is given."""
+    percent = {"percent_format": _format_percent} if share_header else {}
+    svg = draw(
+        data,
+        title=title,
+        description=description,
+        empty_message=empty_message,
+        number_format=i18n.format_number,
+        chart_id=f"chart-{chart_id}",
+        **percent,
+    )
+    table = charts.data_table(
+        rows,
+        caption=title,
+        label_header=label_header,
+        value_header=value_header,
+        share_header=share_header,
+        empty_message=empty_message,
+        number_format=i18n.format_number,
+        share_of=share_of,
+        **percent,
+    )
+    return {"id": chart_id, "title": title, "svg": svg, "table": table}
 
 
 class EngagementPeriodForm(QueryModel):
