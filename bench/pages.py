@@ -15,7 +15,6 @@ to bench/results/.
 import argparse
 import asyncio
 import os
-import platform
 import random
 import re
 import secrets
@@ -45,21 +44,21 @@ from app.web.session import CSRF_FIELD, SESSION_COOKIE
 from bench.run import (
     HOST,
     MAX_SECONDS,
-    PROJECT_ROOT,
-    QUIET_CORES,
     RESULTS_DIR,
     Result,
     Scenario,
     Server,
-    app_version,
     busy_cores,
     cpu_times,
     data_counts,
     draw_values,
-    machine,
+    report_header,
     run_httpx,
     run_wrk,
+    tool_label,
     wait_quiet,
+    where_of,
+    write_results,
 )
 from bench.seed import BENCH_PASSWORD, BENCH_USERNAME
 
@@ -434,27 +433,16 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             server.stop()
 
-    where = url.database if backend == "postgresql" else Path(url.database or "").name
-    tool_label = "wrk (one thread)" if tool == "wrk" else "httpx (asyncio, in the runner)"
-    quiet = f"{busy_before:.2f} cores busy before the run" if busy_before is not None else ""
-    if busy_before is not None and busy_before >= QUIET_CORES:
-        quiet = f"**WARNING: the machine was busy ({busy_before:.2f} cores) before the run**"
-    header = [
-        f"## Web pages, {backend} ({where}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "",
-        f"- app: {app_version()}",
-        f"- data: {counts}",
-        f"- machine: {machine()}; Python {platform.python_version()}",
-        f"- load: {tool_label}, 1 client, {args.duration:g} s per page after {args.warmup:g} s "
-        f"of warm-up; one uvicorn worker (uvloop, httptools, no access log); paths drawn with "
-        f"seed {args.seed}, up to {args.targets} per page",
-        f"- {quiet}" if quiet else "",
-    ]
+    header = report_header(
+        f"Web pages, {backend} ({where_of(url)})",
+        counts=counts,
+        busy_before=busy_before,
+        load=f"{tool_label(tool)}, 1 client, {args.duration:g} s per page after "
+        f"{args.warmup:g} s of warm-up; one uvicorn worker (uvloop, httptools, no access log); "
+        f"paths drawn with seed {args.seed}, up to {args.targets} per page",
+    )
     text_report = report(results, header)
-    out = RESULTS_DIR / f"pages-{backend}-{stamp}.md"
-    out.write_text(text_report)
-    print("\n" + text_report)
-    print(f"written to {out.relative_to(PROJECT_ROOT)}")
+    write_results(text_report, f"pages-{backend}-{stamp}.md")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app import migrate
@@ -533,6 +533,50 @@ async def data_counts(database_url: str) -> str:
 # -- the run ----------------------------------------------------------------------------------
 
 
+def where_of(url: URL) -> str:
+    """The database a report names: PostgreSQL's database, SQLite's file name."""
+    if url.get_backend_name() == "postgresql":
+        return str(url.database)
+    return Path(url.database or "").name
+
+
+def quiet_note(busy_before: float | None) -> str:
+    """How busy the machine was before a run, loudly when too busy for fair figures."""
+    if busy_before is None:
+        return ""
+    if busy_before >= QUIET_CORES:
+        return f"**WARNING: the machine was busy ({busy_before:.2f} cores) before the run**"
+    return f"{busy_before:.2f} cores busy before the run"
+
+
+def tool_label(tool: str) -> str:
+    return "wrk (one thread)" if tool == "wrk" else "httpx (asyncio, in the runner)"
+
+
+def report_header(title: str, *, counts: str, busy_before: float | None, load: str) -> list[str]:
+    """The lines a results file starts with: what ran, on which data and machine, how loaded."""
+    quiet = quiet_note(busy_before)
+    return [
+        f"## {title}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- app: {app_version()}",
+        f"- data: {counts}",
+        f"- machine: {machine()}; Python {platform.python_version()}",
+        f"- load: {load}",
+        f"- {quiet}" if quiet else "",
+    ]
+
+
+def write_results(text: str, name: str) -> Path:
+    """Writes a report under bench/results/ and prints it."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / name
+    out.write_text(text)
+    print("\n" + text)
+    print(f"written to {out.relative_to(PROJECT_ROOT)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="the seeded database")
@@ -692,29 +736,18 @@ def main(argv: list[str] | None = None) -> None:
             for server in servers.values():
                 server.stop()
 
-    where = url.database if backend == "postgresql" else Path(url.database or "").name
-    tool_label = "wrk (one thread)" if tool == "wrk" else "httpx (asyncio, in the runner)"
-    quiet = f"{busy_before:.2f} cores busy before the run" if busy_before is not None else ""
-    if busy_before is not None and busy_before >= QUIET_CORES:
-        quiet = f"**WARNING: the machine was busy ({busy_before:.2f} cores) before the run**"
-    header = [
-        f"## {backend} ({where}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "",
-        f"- app: {app_version()}",
-        f"- data: {counts}",
-        f"- machine: {machine()}; Python {platform.python_version()}",
-        f"- load: {tool_label}, {args.duration:g} s per row after {args.warmup:g} s of "
+    header = report_header(
+        f"{backend} ({where_of(url)})",
+        counts=counts,
+        busy_before=busy_before,
+        load=f"{tool_label(tool)}, {args.duration:g} s per row after {args.warmup:g} s of "
         f"warm-up; one uvicorn worker (uvloop, httptools, no access log); paths drawn with "
         f"seed {args.seed} from {args.targets} per endpoint",
-        f"- {quiet}" if quiet else "",
-    ]
+    )
     text_report = report(results, header=header, backend=backend)
     if comparisons:
         text_report += "\n" + compare_report(comparisons)
-    out = RESULTS_DIR / f"{backend}-{stamp}.md"
-    out.write_text(text_report)
-    print("\n" + text_report)
-    print(f"written to {out.relative_to(PROJECT_ROOT)}")
+    write_results(text_report, f"{backend}-{stamp}.md")
 
 
 if __name__ == "__main__":

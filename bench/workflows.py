@@ -48,7 +48,6 @@ from app.db import Database
 from bench.run import (
     HOST,
     PROJECT_ROOT,
-    QUIET_CORES,
     RESULTS_DIR,
     Scenario,
     Server,
@@ -58,9 +57,11 @@ from bench.run import (
     data_counts,
     get_token,
     machine,
+    quiet_note,
     run_httpx,
     run_wrk,
     wait_quiet,
+    where_of,
 )
 from bench.seed import BENCH_PASSWORD, BENCH_USERNAME, Counts, asyncpg_dsn
 from bench.seed_workflows import EVENT_PREFIX, EXPORT_EVENT
@@ -1073,12 +1074,9 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(clean_up(url, audit_before))
     elapsed = time.perf_counter() - started
 
-    where = url.database if backend == "postgresql" else Path(url.database or "").name
-    quiet = f"{busy_before:.2f} cores busy before the run" if busy_before is not None else ""
-    if busy_before is not None and busy_before >= QUIET_CORES:
-        quiet = f"**WARNING: the machine was busy ({busy_before:.2f} cores) before the run**"
+    quiet = quiet_note(busy_before)
     header = [
-        f"## Workflows: {backend} ({where}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"## Workflows: {backend} ({where_of(url)}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"- app: {version_before}"
         + (
