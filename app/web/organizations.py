@@ -406,6 +406,10 @@ async def add_member(
     except (ValidationError, AppError) as exc:
         if isinstance(exc, Conflict) and exc.extra.get("existing_city_id") is not None:
             errors = {"city": _("This city is already a member of this organization.")}
+        elif isinstance(exc, Conflict):  # archived: its page shows no member form to correct
+            raise InvalidInput(
+                _("This organization is archived: restore it before adding a member city.")
+            ) from exc
         else:
             refused = form_errors(exc)
             if "city_id" in refused:

@@ -189,6 +189,7 @@ async def test_a_stale_save_shows_both_versions_and_reapplies_mine_on_theirs(
 async def test_archive_and_restore_an_organization(
     web: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
+    await make_city(client, name="Busan", country_code="KR")
     metropolis = await make_organization(client, name="Metropolis")
     token = await web_sign_in(web, "editor")
     page = await web.get(f"/organizations/{metropolis['id']}")
@@ -201,6 +202,11 @@ async def test_archive_and_restore_an_organization(
     assert "Archived: Metropolis" in page.text and ">Restore</button>" in page.text
     assert f"/organizations/{metropolis['id']}/edit" not in page.text
     assert "Add a member city" not in page.text
+    refused = await web.post(
+        f"/organizations/{metropolis['id']}/members", data={"csrf_token": token, "city": "Busan"}
+    )
+    assert refused.status_code == 422
+    assert "This organization is archived: restore it before adding" in refused.text
     # Another took its name meanwhile: the restore is refused, with the reason.
     await make_organization(client, name="METROPOLIS")
     refused = await web.post(
