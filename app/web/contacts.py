@@ -1,7 +1,6 @@
 """Contacts: the list with its filters, the contact page, the create and edit forms (with
 languages and tags as chips), a save on a stale version made humane, archive and restore."""
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal, TypeVar
@@ -16,8 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.audit import service as audit_service
-from app.audit.schemas import AuditAction, AuditEntity, AuditFilters
+from app.audit.schemas import AuditEntity
 from app.cities import service as cities_service
 from app.cities.models import City
 from app.cities.schemas import CityFilters
@@ -34,6 +32,7 @@ from app.pagination import ListQuery
 from app.records import get_record, restore_record
 from app.text import fold
 from app.web import i18n
+from app.web.conflicts import FormShape, stale_edit
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
 from app.web.history import FIELD_LABELS  # the conflict screen names fields as history does
@@ -364,34 +363,19 @@ async def _refusals(
     return errors
 
 
+SHAPE = FormShape(FORM_FIELDS, lists=CHIP_FIELDS, ids=("city_id", "organization_id"))
+
+
 def contact_values(contact: Contact) -> dict[str, Any]:
     """The edit form's values, with the version it starts from and those values as they
     were (``_original``), so a stale save can tell the user's changes from someone else's."""
     values: dict[str, Any] = {name: getattr(contact, name) for name in FORM_FIELDS}
     values["version"] = contact.version
-    values["_original"] = json.dumps(_comparable(values))
+    values["_original"] = SHAPE.original(values)
     return values
 
 
-def _comparable(values: dict[str, Any]) -> dict[str, Any]:
-    """Form or record values in one shape: ids as numbers, blanks as None, lists as lists."""
-    plain: dict[str, Any] = {}
-    for name in FORM_FIELDS:
-        value = values.get(name)
-        if name in CHIP_FIELDS:
-            plain[name] = list(value or [])
-        elif name in ("city_id", "organization_id"):
-            text = str(value or "")
-            plain[name] = int(text) if text.isdigit() else None
-        else:
-            text = str(value).replace("\r\n", "\n") if value is not None else ""
-            plain[name] = text or None
-    return plain
-
-
 def _shown(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
-    if value in (None, "", []):
-        return "—"
     if name in ("city_id", "organization_id"):
         return names[name].get(int(value), str(value))
     if name == "languages":
@@ -570,63 +554,43 @@ async def _conflict(
     request: Request, db: AsyncSession, contact: Contact, values: dict[str, Any]
 ) -> Response:
     """Someone saved the contact after this form was opened: where their version and this
-    form differ, and a form that applies the user's own changes (the fields they edited) on
-    top of the saved version (the API's 412, made humane)."""
-    current = _comparable(contact_values(contact))
-    mine = _comparable(values)
-    try:
-        original = _comparable(json.loads(values.get("_original") or ""))
-    except (ValueError, TypeError, AttributeError):
-        original = current  # no starting point: every field of the form counts as a change
-    my_changes = {name for name in FORM_FIELDS if mine[name] != original[name]}
+    form differ, and a form that applies the user's own changes on top of the saved version."""
+    saved = contact_values(contact)
     names: dict[str, dict[int, str]] = {"city_id": {}, "organization_id": {}}
     for name, model, label in (
         ("city_id", City, city_label),
         ("organization_id", Organization, organization_label),
     ):
-        for value in (current[name], mine[name]):
+        for value in (SHAPE.comparable(saved)[name], SHAPE.comparable(values)[name]):
             record = await db.get(model, value) if value is not None else None
             if record is not None:
                 names[name][value] = label(record)
-    differences = [
-        {
-            "label": _(FIELD_LABELS[name]),
-            "theirs": _shown(name, current[name], names),
-            "yours": _shown(name, mine[name], names),
-            "mine": name in my_changes,
-        }
-        for name in FORM_FIELDS
-        if current[name] != mine[name]
-    ]
-    merged = {**current, **{name: mine[name] for name in my_changes}}
+    conflict = await stale_edit(
+        request,
+        db,
+        SHAPE,
+        saved,
+        values,
+        entity=AuditEntity.contact,
+        entity_id=contact.id,
+        labels=FIELD_LABELS,
+        shown=lambda name, value: _shown(name, value, names),
+    )
     return render(
         request,
         "contacts/conflict.html",
         {
             "nav": "contacts",
             "contact": contact,
-            "changed_by": await _last_change(request, db, contact),
-            "differences": differences,
+            "conflict": conflict,
             "values": {
-                **await link_labels(db, merged),
+                **await link_labels(db, conflict.merged),
                 "version": contact.version,
-                "_original": json.dumps(current),
+                "_original": conflict.original,
             },
         },
         status_code=409,
     )
-
-
-async def _last_change(request: Request, db: AsyncSession, contact: Contact) -> str | None:
-    """Who saved the contact last, and when (desk time): from its audit trail."""
-    entries, _total = await audit_service.list_entries(
-        db, ListQuery(limit=20), AuditFilters(entity=AuditEntity.contact, entity_id=contact.id)
-    )
-    for entry in entries:
-        if entry.action not in (AuditAction.read, AuditAction.export):
-            when = i18n.format_datetime(entry.occurred_at, request.app.state.settings.time_zone)
-            return _("%(user)s changed it at %(time)s.", user=entry.actor, time=when)
-    return None
 
 
 @router.post("/contacts/{contact_id}/archive")
