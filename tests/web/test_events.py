@@ -530,4 +530,4 @@ async def test_the_event_forms_in_chinese(web, client) -> None:
         data={"csrf_token": csrf_of(form.text), "version": "0", "name": "峰會"},
     )
     assert stale.status_code == 409
-    assert "有人在您開啟後修改了這個活動" in stale.text
+    assert "您開啟後，已有其他人修改了這個活動" in stale.text
