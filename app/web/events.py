@@ -115,8 +115,8 @@ async def events_page(
     elif when == "past":
         filters = EventFilters(starts_before=today)
         page = ListQuery(limit=PAGE_SIZE, offset=offset, sort="-starts_on")
-    else:
-        filters = EventFilters()
+    else:  # every event, the archived ones too (marked): where one is found to restore it
+        filters = EventFilters(include_archived=True)
         page = ListQuery(limit=PAGE_SIZE, offset=offset)
     events, total = await events_service.list_events(db, page, filters)
     cities = await _names(db, City, {e.city_id for e in events if e.city_id})

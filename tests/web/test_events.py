@@ -424,9 +424,20 @@ async def test_archiving_an_event_says_what_it_does_and_restore_brings_it_back(w
         "Smart City Summit"
     )
 
+    # Gone from the upcoming list, found among all the events (marked) to be restored.
+    assert "Smart City Summit" not in (await web.get("/events")).text
+    every = (await web.get("/events", params={"when": "all"})).text
+    assert (
+        f'href="/events/{event["id"]}">Smart City Summit</a> <span class="badge">Archived' in every
+    )
+    history = await web.get(f"/history/event/{event['id']}", headers={"HX-Request": "true"})
+    assert "archived this record" in history.text
+
     restored = await web.post(f"/events/{event['id']}/restore", data={"csrf_token": token})
     assert restored.status_code == 303
     assert (await client.get(f"/api/v1/events/{event['id']}")).json()["archived_at"] is None
+    history = await web.get(f"/history/event/{event['id']}", headers={"HX-Request": "true"})
+    assert "restored this record" in history.text
 
 
 async def test_one_contact_invited_from_the_page_then_removed(web, client) -> None:
