@@ -337,6 +337,18 @@ async def test_each_bad_edit_is_refused_beside_its_field(web, client) -> None:
     assert bad_date.status_code == 422
     assert "Enter a date (YYYY-MM-DD)." in bad_date.text
 
+    gone = await make_organization(client, name="Gone Network")
+    await archive(client, "organizations", gone["id"])
+    archived_host = await web.post(
+        f"/events/{event['id']}/edit",
+        data={**base, "name": "Summit", "host_organization_id": str(gone["id"])},
+    )
+    assert archived_host.status_code == 422
+    assert (
+        'id="pick-host_organization_id-error">This record is archived or no longer exists'
+        in archived_host.text
+    )
+
     assert (await client.get(f"/api/v1/events/{event['id']}")).json()["name"] == (
         "Smart City Summit"
     )
