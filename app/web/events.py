@@ -2,6 +2,7 @@
 invitation list with its status moves, mark sent), bulk invite with a preview, and the
 invitation list's exports."""
 
+import json
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
@@ -11,13 +12,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import col
 
+from app.audit import service as audit_service
+from app.audit.schemas import AuditAction, AuditEntity, AuditFilters
 from app.cities.models import City
 from app.clock import TodayDep
 from app.db import SessionDep, WriteSessionDep
-from app.errors import AppError
+from app.errors import AppError, Conflict
 from app.events import service as events_service
 from app.events.models import Event
-from app.events.schemas import EventCreate, EventFilters, EventRead
+from app.events.schemas import EventCreate, EventFilters, EventRead, EventUpdate
 from app.exports import service as exports_service
 from app.exports.schemas import ExportFormat
 from app.fields import IdPath
@@ -26,6 +29,7 @@ from app.invitations.models import InvitationStatus
 from app.invitations.schemas import (
     BulkInvite,
     EventInvitationFilters,
+    InvitationCreate,
     InvitationUpdate,
     MarkSent,
 )
@@ -33,10 +37,12 @@ from app.invitations.service import ALLOWED_MOVES
 from app.organizations.models import Organization
 from app.pagination import ListQuery
 from app.partnerships.models import PartnershipKind
+from app.records import archive_record, restore_record
 from app.web import pick
 from app.web.deps import WebEditor, WebUser
 from app.web.forms import form_errors, form_values
-from app.web.i18n import N_, _, country_name
+from app.web.history import FIELD_LABELS, NAME_LABELS  # the fields named as history does
+from app.web.i18n import N_, _, country_name, format_date, format_datetime
 from app.web.interactions import as_int, split_list
 from app.web.templating import is_htmx, redirect, render, url_with
 
@@ -109,8 +115,8 @@ async def events_page(
     elif when == "past":
         filters = EventFilters(starts_before=today)
         page = ListQuery(limit=PAGE_SIZE, offset=offset, sort="-starts_on")
-    else:
-        filters = EventFilters()
+    else:  # every event, the archived ones too (marked): where one is found to restore it
+        filters = EventFilters(include_archived=True)
         page = ListQuery(limit=PAGE_SIZE, offset=offset)
     events, total = await events_service.list_events(db, page, filters)
     cities = await _names(db, City, {e.city_id for e in events if e.city_id})
@@ -136,15 +142,29 @@ async def _names(db: Any, model: Any, ids: set[int]) -> dict[int, str]:
     return {row[0]: row[1] for row in rows.all()}
 
 
-# --- A new event -------------------------------------------------------------------------
+# --- A new event, and editing one --------------------------------------------------------
+
+FORM_FIELDS = (
+    "name",
+    "starts_on",
+    "ends_on",
+    "city_id",
+    "venue",
+    "host_organization_id",
+    "url",
+    "description",
+)
+REFERENCE_FIELDS = ("city_id", "host_organization_id")
+END_BEFORE_START = N_("The end date is before the start date.")
 
 
-async def _new_event_page(
+async def _event_form(
     request: Request,
     db: Any,
     values: dict[str, Any],
     errors: dict[str, str],
     *,
+    event: Event | None = None,
     status_code: int = 200,
 ) -> Response:
     """The form, with the city and the host already chosen shown as their picker's chip."""
@@ -156,8 +176,8 @@ async def _new_event_page(
     }
     return render(
         request,
-        "events/new.html",
-        {"values": values, "errors": errors, "chosen": chosen},
+        "events/form.html",
+        {"values": values, "errors": errors, "chosen": chosen, "event": event},
         status_code=status_code,
     )
 
@@ -167,29 +187,202 @@ def _ids(value: Any) -> list[int]:
     return [number] if isinstance(number, int) and number > 0 else []
 
 
+def _payload(values: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
+    """The schema's input from the form: ids as numbers; on an edit a blank field empties
+    it (null), on a create it is left out."""
+    data: dict[str, Any] = {name: values[name] for name in FORM_FIELDS if name in values}
+    for name in REFERENCE_FIELDS:
+        if name in data:
+            data[name] = as_int(data[name])
+    if for_update:
+        for name in FORM_FIELDS:
+            data.setdefault(name, None)
+    return data
+
+
+def _event_errors(exc: ValidationError | AppError, values: dict[str, Any]) -> dict[str, str]:
+    errors = form_errors(exc)
+    if isinstance(exc, AppError) and "ends_on" in errors:
+        # The service's only refusal of ends_on: it is before starts_on.
+        errors["ends_on"] = _(END_BEFORE_START)
+    if "name" in errors and not values.get("name"):  # emptied on the edit form (null)
+        errors["name"] = _("This field is required.")
+    for name in REFERENCE_FIELDS:
+        if name in errors and isinstance(exc, AppError):  # archived or gone since
+            errors[name] = _("This record is archived or no longer exists: choose another.")
+    return errors
+
+
 @router.get("/events/new")
 async def new_event(request: Request, user: WebEditor, db: SessionDep) -> Response:
-    return await _new_event_page(request, db, {}, {})
+    return await _event_form(request, db, {}, {})
 
 
 @router.post("/events/new")
 async def create_event(request: Request, user: WebEditor, db: SessionDep) -> Response:
     values = form_values(await request.form())
-    data: dict[str, Any] = dict(values)
-    for name in ("city_id", "host_organization_id"):
-        if name in data:
-            data[name] = as_int(data[name])
     try:
         event = await events_service.create_event(
-            db, EventCreate.model_validate(data), actor=user.username
+            db,
+            EventCreate.model_validate(_payload(values, for_update=False)),
+            actor=user.username,
         )
     except (ValidationError, AppError) as exc:
-        errors = form_errors(exc)
-        if isinstance(exc, AppError) and "ends_on" in errors:
-            # The service's only refusal of ends_on: it is before starts_on.
-            errors["ends_on"] = _("The end date is before the start date.")
-        return await _new_event_page(request, db, values, errors, status_code=422)
+        errors = _event_errors(exc, values)
+        return await _event_form(request, db, values, errors, status_code=422)
     return redirect(request, f"/events/{event.id}", flash=_("Event saved."))
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, Any]:
+    """Form or record values in one shape: ids as numbers, dates as text, blanks as None."""
+    plain: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        value = values.get(name)
+        if name in REFERENCE_FIELDS:
+            text = str(value or "")
+            plain[name] = int(text) if text.isdigit() else None
+        elif isinstance(value, date):
+            plain[name] = value.isoformat()
+        else:
+            text = str(value).replace("\r\n", "\n").strip() if value is not None else ""
+            plain[name] = text or None
+    return plain
+
+
+def event_values(event: Event) -> dict[str, Any]:
+    """The edit form's values, with the version it starts from and those values as they
+    were (``_original``), so a stale save can tell the user's changes from someone else's."""
+    values = _comparable({name: getattr(event, name) for name in FORM_FIELDS})
+    return {
+        **{k: v for k, v in values.items() if v is not None},
+        "version": event.version,
+        "_original": json.dumps(values),
+    }
+
+
+ARCHIVED_NO_EDIT = N_("This event is archived: restore it before changing it.")
+
+
+@router.get("/events/{event_id}/edit")
+async def edit_event(
+    request: Request, user: WebEditor, db: SessionDep, event_id: IdPath
+) -> Response:
+    event = await _event(db, event_id)
+    errors = {"": _(ARCHIVED_NO_EDIT)} if event.archived_at is not None else {}
+    return await _event_form(request, db, event_values(event), errors, event=event)
+
+
+@router.post("/events/{event_id}/edit")
+async def save_event(
+    request: Request, user: WebEditor, db: SessionDep, event_id: IdPath
+) -> Response:
+    event = await _event(db, event_id)
+    values = form_values(await request.form())
+    if event.archived_at is not None:
+        return await _event_form(
+            request, db, values, {"": _(ARCHIVED_NO_EDIT)}, event=event, status_code=409
+        )
+    if str(values.get("version")) != str(event.version):
+        return await _conflict(request, db, event, values)
+    try:
+        data = EventUpdate.model_validate(_payload(values, for_update=True))
+        await events_service.update_event(db, event, data, actor=user.username)
+    except (ValidationError, AppError) as exc:
+        errors = _event_errors(exc, values)
+        return await _event_form(request, db, values, errors, event=event, status_code=422)
+    return redirect(
+        request, f"/events/{event.id}", flash=_("Event saved: %(name)s", name=event.name)
+    )
+
+
+async def _conflict(request: Request, db: Any, event: Event, values: dict[str, Any]) -> Response:
+    """Someone saved the event after this form was opened (the API's 412, made humane):
+    where their version and this form differ, and a form that applies the user's own
+    changes (the fields they edited) on top of the saved version. The same screen as a
+    contact's (app/web/contacts.py), for an event's fields."""
+    current = _comparable({name: getattr(event, name) for name in FORM_FIELDS})
+    mine = _comparable(values)
+    try:
+        original = _comparable(json.loads(values.get("_original") or ""))
+    except (ValueError, TypeError, AttributeError):
+        original = current  # no starting point: every field of the form counts as a change
+    my_changes = {name for name in FORM_FIELDS if mine[name] != original[name]}
+    names = {
+        "city_id": await _names(db, City, {v for v in (current["city_id"], mine["city_id"]) if v}),
+        "host_organization_id": await _names(
+            db,
+            Organization,
+            {v for v in (current["host_organization_id"], mine["host_organization_id"]) if v},
+        ),
+    }
+    differences = [
+        {
+            "label": _(NAME_LABELS[AuditEntity.event] if name == "name" else FIELD_LABELS[name]),
+            "theirs": _shown(name, current[name], names),
+            "yours": _shown(name, mine[name], names),
+            "mine": name in my_changes,
+        }
+        for name in FORM_FIELDS
+        if current[name] != mine[name]
+    ]
+    merged = {**current, **{name: mine[name] for name in my_changes}}
+    return render(
+        request,
+        "events/conflict.html",
+        {
+            "event": event,
+            "changed_by": await _last_change(request, db, event),
+            "differences": differences,
+            "fields": FORM_FIELDS,
+            "values": {**merged, "version": event.version, "_original": json.dumps(current)},
+        },
+        status_code=409,
+    )
+
+
+def _shown(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
+    if value is None:
+        return "—"
+    if name in names:
+        return names[name].get(int(value), str(value))
+    if name in ("starts_on", "ends_on"):
+        return format_date(date.fromisoformat(value))
+    return str(value)
+
+
+async def _last_change(request: Request, db: Any, event: Event) -> str | None:
+    """Who saved the event last, and when (desk time): from its audit trail."""
+    entries, _total = await audit_service.list_entries(
+        db, ListQuery(limit=20), AuditFilters(entity=AuditEntity.event, entity_id=event.id)
+    )
+    for entry in entries:
+        if entry.action not in (AuditAction.read, AuditAction.export):
+            when = format_datetime(entry.occurred_at, request.app.state.settings.time_zone)
+            return _("%(user)s changed it at %(time)s.", user=entry.actor, time=when)
+    return None
+
+
+# --- Archiving and restoring an event ------------------------------------------------------
+
+
+@router.post("/events/{event_id}/archive")
+async def archive_event(
+    request: Request, user: WebEditor, db: SessionDep, event_id: IdPath
+) -> Response:
+    """As the API's DELETE: the event leaves the lists; its invitations are kept as they
+    are, but leave Today's and the calendar's lists until it is restored."""
+    event = await invitations_service.get_event(db, event_id)
+    await archive_record(db, event, actor=user.username, entity=AuditEntity.event)
+    return redirect(request, f"/events/{event_id}", flash=_("Archived: %(name)s", name=event.name))
+
+
+@router.post("/events/{event_id}/restore")
+async def restore_event(
+    request: Request, user: WebEditor, db: SessionDep, event_id: IdPath
+) -> Response:
+    event = await invitations_service.get_event(db, event_id)
+    await restore_record(db, event, actor=user.username, entity=AuditEntity.event)
+    return redirect(request, f"/events/{event_id}", flash=_("Restored: %(name)s", name=event.name))
 
 
 # --- An event's page ---------------------------------------------------------------------
@@ -201,16 +394,19 @@ async def _event(db: Any, event_id: int) -> Event:
     return event
 
 
-@router.get("/events/{event_id}")
-async def event_page(
+async def _event_page(
     request: Request,
-    user: WebUser,
-    db: SessionDep,
-    event_id: IdPath,
+    db: Any,
+    event: Event,
+    *,
     status: InvitationStatus | None = None,
-    offset: Offset = 0,
+    offset: int = 0,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    existing_id: int | None = None,
+    status_code: int = 200,
 ) -> Response:
-    event = await _event(db, event_id)
+    """The page; ``values`` and ``errors`` are those of its form that invites one contact."""
     filters = EventInvitationFilters(status=status)
     invitations, total = await invitations_service.list_invitations(
         db, ListQuery(limit=PAGE_SIZE, offset=offset), filters, event_id=event.id
@@ -219,6 +415,7 @@ async def event_page(
     host = await _names(
         db, Organization, {event.host_organization_id} if event.host_organization_id else set()
     )
+    values = values or {}
     formats = list(EXPORT_LABELS)
     return render(
         request,
@@ -234,6 +431,10 @@ async def event_page(
             "offset": offset,
             "page_size": PAGE_SIZE,
             "status_labels": _status_labels(),
+            "values": values,
+            "errors": errors or {},
+            "existing_id": existing_id,
+            "chosen_contact": await pick.chosen(db, "contact", _ids(values.get("contact_id"))),
             "exports": [
                 (
                     EXPORT_LABELS.get(f, f.upper()),
@@ -242,6 +443,95 @@ async def event_page(
                 for f in formats
             ],
         },
+        status_code=status_code,
+    )
+
+
+@router.get("/events/{event_id}")
+async def event_page(
+    request: Request,
+    user: WebUser,
+    db: SessionDep,
+    event_id: IdPath,
+    status: InvitationStatus | None = None,
+    offset: Offset = 0,
+) -> Response:
+    event = await _event(db, event_id)
+    return await _event_page(request, db, event, status=status, offset=offset)
+
+
+# --- Invitations one by one --------------------------------------------------------------
+
+ARCHIVED_NO_INVITE = N_("This event is archived: restore it before inviting anyone to it.")
+
+
+@router.post("/events/{event_id}/invitations")
+async def add_invitation(
+    request: Request, user: WebEditor, db: SessionDep, event_id: IdPath
+) -> Response:
+    """One contact added to the invitation list (the API's create-invitation rules: no one
+    twice, not to an archived event); a refusal is shown beside the form, on the page."""
+    event = await _event(db, event_id)
+    values = form_values(await request.form())
+    try:
+        data = InvitationCreate.model_validate(
+            {**values, "contact_id": as_int(values.get("contact_id", ""))}
+        )
+        invitation = await invitations_service.create_invitation(
+            db, event, data, actor=user.username
+        )
+    except (ValidationError, AppError) as exc:
+        errors, existing_id = _invitation_errors(exc)
+        return await _event_page(
+            request,
+            db,
+            event,
+            values=values,
+            errors=errors,
+            existing_id=existing_id,
+            status_code=409 if isinstance(exc, Conflict) else 422,
+        )
+    row = await invitations_service.present_one(db, invitation)
+    return redirect(
+        request,
+        f"/events/{event.id}#invitation-{invitation.id}",
+        flash=_("%(name)s added to the invitation list.", name=row["full_name"]),
+    )
+
+
+def _invitation_errors(
+    exc: ValidationError | AppError,
+) -> tuple[dict[str, str], int | None]:
+    if isinstance(exc, Conflict):
+        existing_id = exc.extra.get("existing_id")
+        if existing_id is not None:
+            return {"contact_id": _("This contact is already invited to this event.")}, int(
+                existing_id
+            )
+        return {"": _(ARCHIVED_NO_INVITE)}, None
+    errors = form_errors(exc)
+    if "contact_id" in errors:
+        errors["contact_id"] = (
+            _("This contact is archived or no longer exists: choose another.")
+            if isinstance(exc, AppError)
+            else _("Choose the contact to invite from the list.")
+        )
+    return errors, None
+
+
+@router.post("/events/{event_id}/invitations/{invitation_id}/remove")
+async def remove_invitation(
+    request: Request, user: WebEditor, db: SessionDep, event_id: IdPath, invitation_id: IdPath
+) -> Response:
+    """Takes an invitation off the list (the API's DELETE: it is archived, not destroyed)."""
+    event = await invitations_service.get_event(db, event_id)
+    invitation = await invitations_service.get_invitation(db, event, invitation_id)
+    row = await invitations_service.present_one(db, invitation)
+    await invitations_service.archive_invitation(db, invitation, actor=user.username)
+    return redirect(
+        request,
+        f"/events/{event.id}",
+        flash=_("%(name)s removed from the invitation list.", name=row["full_name"]),
     )
 
 
@@ -420,7 +710,7 @@ async def invite(
     except (ValidationError, AppError) as exc:
         errors = form_errors(exc)
         if event.archived_at is not None and isinstance(exc, AppError):
-            errors = {"": _("This event is archived: restore it before inviting anyone to it.")}
+            errors = {"": _(ARCHIVED_NO_INVITE)}
         return await _invite_page(
             request, db, event, values, errors=errors, status_code=422, today=today
         )

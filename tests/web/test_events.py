@@ -1,6 +1,7 @@
 """Events and invitations in the browser: the list, an event's page, bulk invite with its
 preview, mark sent, one status change, the exports, and what a viewer may not do."""
 
+import html as html_module
 import re
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 
 from tests.factories import (
+    archive,
+    edit,
     make_city,
     make_contact,
     make_event,
@@ -15,7 +18,7 @@ from tests.factories import (
     make_organization,
     today,
 )
-from tests.web.conftest import web_sign_in
+from tests.web.conftest import csrf_of, web_sign_in
 
 
 async def _event_with_delegates(client) -> dict[str, int]:
@@ -258,3 +261,296 @@ async def test_a_hand_edited_address_gets_a_page_in_words(web) -> None:
     assert "這個頁面的網址有無法辨識的部分：when" in bad.text
     api = await web.get("/api/v1/events", params={"date_from": "x"})
     assert api.headers["content-type"].startswith("application/problem+json")
+
+
+# --- Editing, archiving, one invitation at a time (no browser) ------------------------------
+
+
+async def test_an_editor_edits_an_event(web, client) -> None:
+    busan = await make_city(client, name="Busan", country_code="KR")
+    metropolis = await make_organization(client, name="Metropolis")
+    event = await make_event(
+        client, name="Smart City Summit", starts_on="2027-03-18", city_id=busan["id"]
+    )
+    await web_sign_in(web, "editor")
+    page = await web.get(f"/events/{event['id']}")
+    assert f'href="/events/{event["id"]}/edit"' in page.text
+    form = await web.get(f"/events/{event['id']}/edit")
+    assert form.status_code == 200
+    assert 'value="Smart City Summit"' in form.text and 'value="2027-03-18"' in form.text
+    assert f'name="city_id" value="{busan["id"]}"' in form.text  # the picker's chip
+    assert f'name="version" value="{event["version"]}"' in form.text
+    saved = await web.post(
+        f"/events/{event['id']}/edit",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "version": str(event["version"]),
+            "_original": _original_of(form.text),
+            "name": "Smart City Summit 2027",
+            "starts_on": "2027-03-18",
+            "ends_on": "2027-03-20",
+            "host_organization_id": str(metropolis["id"]),
+            "venue": "BEXCO",
+            "url": "",
+            "description": "",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    now = (await client.get(f"/api/v1/events/{event['id']}")).json()
+    assert (now["name"], now["ends_on"], now["venue"]) == (
+        "Smart City Summit 2027",
+        "2027-03-20",
+        "BEXCO",
+    )
+    assert now["host_organization_id"] == metropolis["id"]
+    assert now["city_id"] is None  # the city's chip was removed: the field emptied
+
+
+def _original_of(html: str) -> str:
+
+    match = re.search(r'name="_original" value="([^"]*)"', html)
+    assert match, "the form has no _original"
+    return html_module.unescape(match.group(1))
+
+
+async def test_each_bad_edit_is_refused_beside_its_field(web, client) -> None:
+    event = await make_event(client, name="Smart City Summit", starts_on="2027-03-18")
+    await web_sign_in(web, "editor")
+    form = await web.get(f"/events/{event['id']}/edit")
+    base = {"csrf_token": csrf_of(form.text), "version": str(event["version"])}
+
+    empty = await web.post(f"/events/{event['id']}/edit", data={**base, "name": "  "})
+    assert empty.status_code == 422
+    assert 'id="field-name-error">This field is required.' in empty.text
+
+    backwards = await web.post(
+        f"/events/{event['id']}/edit",
+        data={**base, "name": "Summit", "starts_on": "2027-03-18", "ends_on": "2027-03-17"},
+    )
+    assert backwards.status_code == 422
+    assert "The end date is before the start date." in backwards.text
+    assert 'value="2027-03-17"' in backwards.text  # what was typed is kept
+
+    bad_date = await web.post(
+        f"/events/{event['id']}/edit", data={**base, "name": "Summit", "starts_on": "18/03"}
+    )
+    assert bad_date.status_code == 422
+    assert "Enter a date (YYYY-MM-DD)." in bad_date.text
+
+    gone = await make_organization(client, name="Gone Network")
+    await archive(client, "organizations", gone["id"])
+    archived_host = await web.post(
+        f"/events/{event['id']}/edit",
+        data={**base, "name": "Summit", "host_organization_id": str(gone["id"])},
+    )
+    assert archived_host.status_code == 422
+    assert (
+        'id="pick-host_organization_id-error">This record is archived or no longer exists'
+        in archived_host.text
+    )
+
+    assert (await client.get(f"/api/v1/events/{event['id']}")).json()["name"] == (
+        "Smart City Summit"
+    )
+
+
+async def test_a_stale_edit_shows_what_changed_and_reapplies_mine(web, client) -> None:
+    event = await make_event(
+        client, name="Smart City Summit", starts_on="2027-03-18", venue="City Hall"
+    )
+    await web_sign_in(web, "editor")
+    form = await web.get(f"/events/{event['id']}/edit")
+    original = _original_of(form.text)
+    # Someone else saves the event meanwhile: a new venue.
+    theirs = await edit(client, "events", event["id"], venue="BEXCO")
+    mine = {
+        "csrf_token": csrf_of(form.text),
+        "version": str(event["version"]),
+        "_original": original,
+        "name": "Smart City Summit",
+        "starts_on": "2027-03-18",
+        "ends_on": "2027-03-19",  # my change
+        "venue": "City Hall",  # as I opened it
+    }
+    stale = await web.post(f"/events/{event['id']}/edit", data=mine)
+    assert stale.status_code == 409
+    assert "Someone changed this event since you opened it" in stale.text
+    assert "changed it at" in stale.text
+    table = stale.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Venue" in table and "BEXCO" in table and "City Hall" in table
+    assert "Ends on" in table and "your change" in table
+    assert f'name="version" value="{theirs["version"]}"' in stale.text
+    assert 'name="venue" value="BEXCO"' in stale.text  # their venue kept, my end date on top
+    assert 'name="ends_on" value="2027-03-19"' in stale.text
+    assert (await client.get(f"/api/v1/events/{event['id']}")).json()["ends_on"] is None
+
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', stale.text))
+
+    again = await web.post(
+        f"/events/{event['id']}/edit",
+        data={k: html_module.unescape(v) for k, v in hidden.items()},
+    )
+    assert again.status_code == 303, again.text
+    now = (await client.get(f"/api/v1/events/{event['id']}")).json()
+    assert (now["venue"], now["ends_on"]) == ("BEXCO", "2027-03-19")
+
+
+async def test_archiving_an_event_says_what_it_does_and_restore_brings_it_back(web, client) -> None:
+    city = await make_city(client, name="Busan", country_code="KR")
+    kim = await make_contact(client, full_name="Kim Min-jun", city_id=city["id"], email="k@b.kr")
+    park = await make_contact(client, full_name="Park Ji-woo", email="p@b.kr")
+    event = await make_event(client, name="Smart City Summit", starts_on=today(30))
+    await make_invitation(client, event["id"], kim["id"])
+    await web_sign_in(web, "editor")
+    page = await web.get(f"/events/{event['id']}")
+    assert "Its invitations (1) are kept as they are" in page.text
+    token = csrf_of(page.text)
+
+    archived = await web.post(f"/events/{event['id']}/archive", data={"csrf_token": token})
+    assert archived.status_code == 303
+    assert (await client.get(f"/api/v1/events/{event['id']}")).json()["archived_at"]
+    page = await web.get(f"/events/{event['id']}")
+    assert f'action="/events/{event["id"]}/restore"' in page.text
+    assert f'href="/events/{event["id"]}/edit"' not in page.text
+    assert f'action="/events/{event["id"]}/invitations"' not in page.text  # no one to add
+    assert "Kim Min-jun" in page.text  # its invitations are kept
+
+    # An archived event: no edit, no new invitation.
+    edit_form = await web.get(f"/events/{event['id']}/edit")
+    assert "restore it before changing it" in edit_form.text
+    refused = await web.post(
+        f"/events/{event['id']}/edit",
+        data={"csrf_token": token, "version": "99", "name": "Renamed"},
+    )
+    assert refused.status_code == 409
+    assert "This event is archived: restore it before changing it." in refused.text
+    invite = await web.post(
+        f"/events/{event['id']}/invitations",
+        data={"csrf_token": token, "contact_id": str(park["id"])},
+    )
+    assert invite.status_code == 409
+    assert "This event is archived: restore it before inviting anyone to it." in invite.text
+    listed = await client.get(f"/api/v1/events/{event['id']}/invitations")
+    assert [i["contact_id"] for i in listed.json()["items"]] == [kim["id"]]
+    assert (await client.get(f"/api/v1/events/{event['id']}")).json()["name"] == (
+        "Smart City Summit"
+    )
+
+    # Gone from the upcoming list, found among all the events (marked) to be restored.
+    assert "Smart City Summit" not in (await web.get("/events")).text
+    every = (await web.get("/events", params={"when": "all"})).text
+    assert (
+        f'href="/events/{event["id"]}">Smart City Summit</a> <span class="badge">Archived' in every
+    )
+    history = await web.get(f"/history/event/{event['id']}", headers={"HX-Request": "true"})
+    assert "archived this record" in history.text
+
+    restored = await web.post(f"/events/{event['id']}/restore", data={"csrf_token": token})
+    assert restored.status_code == 303
+    assert (await client.get(f"/api/v1/events/{event['id']}")).json()["archived_at"] is None
+    history = await web.get(f"/history/event/{event['id']}", headers={"HX-Request": "true"})
+    assert "restored this record" in history.text
+
+
+async def test_one_contact_invited_from_the_page_then_removed(web, client) -> None:
+    kim = await make_contact(client, full_name="Kim Min-jun", email="k@b.kr")
+    event = await make_event(client, name="Smart City Summit", starts_on=today(30))
+    await web_sign_in(web, "editor")
+    page = await web.get(f"/events/{event['id']}")
+    token = csrf_of(page.text)
+    assert 'data-kind="contact"' in page.text
+
+    added = await web.post(
+        f"/events/{event['id']}/invitations",
+        data={"csrf_token": token, "contact_id": str(kim["id"]), "send_on": today(7)},
+    )
+    assert added.status_code == 303, added.text
+    listed = (await client.get(f"/api/v1/events/{event['id']}/invitations")).json()["items"]
+    assert [(i["contact_id"], i["status"], i["send_on"]) for i in listed] == [
+        (kim["id"], "planned", today(7))
+    ]
+    page = await web.get(added.headers["location"])
+    assert "Kim Min-jun added to the invitation list." in page.text
+
+    twice = await web.post(
+        f"/events/{event['id']}/invitations",
+        data={"csrf_token": token, "contact_id": str(kim["id"])},
+    )
+    assert twice.status_code == 409
+    assert "This contact is already invited to this event." in twice.text
+    assert f'href="#invitation-{listed[0]["id"]}"' in twice.text
+    assert f'name="contact_id" value="{kim["id"]}"' in twice.text  # the chip is kept
+
+    nobody = await web.post(f"/events/{event['id']}/invitations", data={"csrf_token": token})
+    assert nobody.status_code == 422
+    assert "Choose the contact to invite from the list." in nobody.text
+
+    gone = await make_contact(client, full_name="Mart Kask", email="m@t.ee")
+    await archive(client, "contacts", gone["id"])
+    archived = await web.post(
+        f"/events/{event['id']}/invitations",
+        data={"csrf_token": token, "contact_id": str(gone["id"])},
+    )
+    assert archived.status_code == 422
+    assert "This contact is archived or no longer exists: choose another." in archived.text
+
+    bad_day = await web.post(
+        f"/events/{event['id']}/invitations",
+        data={"csrf_token": token, "contact_id": str(kim["id"]), "send_on": "soon"},
+    )
+    assert bad_day.status_code == 422
+    assert "Enter a date (YYYY-MM-DD)." in bad_day.text
+
+    removed = await web.post(
+        f"/events/{event['id']}/invitations/{listed[0]['id']}/remove", data={"csrf_token": token}
+    )
+    assert removed.status_code == 303
+    assert (await client.get(f"/api/v1/events/{event['id']}/invitations")).json()["items"] == []
+    page = await web.get(removed.headers["location"])
+    assert "Kim Min-jun removed from the invitation list." in page.text
+
+
+async def test_a_viewer_may_not_edit_archive_or_invite_one(web, client) -> None:
+    kim = await make_contact(client, full_name="Kim Min-jun", email="k@b.kr")
+    event = await make_event(client, name="Smart City Summit", starts_on=today(30))
+    invitation = await make_invitation(client, event["id"], kim["id"])
+    await web_sign_in(web, "viewer")
+    page = await web.get(f"/events/{event['id']}")
+    assert "/edit" not in page.text and "/archive" not in page.text
+    assert f'action="/events/{event["id"]}/invitations"' not in page.text
+    assert "/remove" not in page.text
+    assert "Kim Min-jun" in page.text
+    token = csrf_of(page.text)
+    assert (await web.get(f"/events/{event['id']}/edit")).status_code == 403
+    for path, data in [
+        ("edit", {"name": "X", "version": str(event["version"])}),
+        ("archive", {}),
+        ("restore", {}),
+        ("invitations", {"contact_id": str(kim["id"])}),
+        (f"invitations/{invitation['id']}/remove", {}),
+    ]:
+        response = await web.post(
+            f"/events/{event['id']}/{path}", data={"csrf_token": token, **data}
+        )
+        assert response.status_code == 403, path
+    now = (await client.get(f"/api/v1/events/{event['id']}")).json()
+    assert now["name"] == "Smart City Summit" and now["archived_at"] is None
+    listed = (await client.get(f"/api/v1/events/{event['id']}/invitations")).json()["items"]
+    assert [i["id"] for i in listed] == [invitation["id"]]
+
+
+async def test_the_event_forms_in_chinese(web, client) -> None:
+    event = await make_event(client, name="Smart City Summit", starts_on="2027-03-18")
+    token = await web_sign_in(web, "editor")
+    await web.post("/language", data={"csrf_token": token, "language": "zh_Hant_TW", "next": "/"})
+    form = await web.get(f"/events/{event['id']}/edit")
+    assert "編輯 Smart City Summit" in form.text
+    page = await web.get(f"/events/{event['id']}")
+    for words in ("封存…", "封存這個活動", "邀請一位聯絡人", "加入邀請名單"):
+        assert words in page.text, words
+    stale = await web.post(
+        f"/events/{event['id']}/edit",
+        data={"csrf_token": csrf_of(form.text), "version": "0", "name": "峰會"},
+    )
+    assert stale.status_code == 409
+    assert "您開啟後，已有其他人修改了這個活動" in stale.text
