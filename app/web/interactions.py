@@ -18,7 +18,7 @@ from app.errors import AppError
 from app.fields import IdPath
 from app.follow_ups.models import FollowUp, FollowUpStatus
 from app.interactions import service as interactions_service
-from app.interactions.models import Interaction, InteractionKind
+from app.interactions.models import Interaction, InteractionCity, InteractionKind
 from app.interactions.schemas import InteractionCreate
 from app.pagination import ListQuery
 from app.records import get_record
@@ -38,10 +38,26 @@ FOLLOW_UP_STATUS_LABELS = {
 }
 LINKS = (("contact_ids", "contact"), ("city_ids", "city"), ("organization_ids", "organization"))
 FOLLOW_UP_FIELDS = ("title", "due_on", "assignee_id", "notes")
+# A picker's text box is submitted (as ``pick.contact_ids`` …) only without JavaScript: the
+# page then answers with the matches to tick, and saves nothing.
+QUERY_PREFIX = "pick."
+UNKNOWN_LINK = {
+    "contact_ids": N_("A chosen contact does not exist any more: it was taken off the list."),
+    "city_ids": N_("A chosen city does not exist any more: it was taken off the list."),
+    "organization_ids": N_(
+        "A chosen organization does not exist any more: it was taken off the list."
+    ),
+}
+ARCHIVED_LINK = N_("Archived, so not linked to new interactions: %(names)s. Remove it.")
+BAD_ASSIGNEE = N_("This user cannot be given follow-ups: choose another.")
 
 
 def kind_label(kind: str) -> str:
     return label(InteractionKind(kind))
+
+
+def _ids(values: dict[str, Any], name: str) -> list[int]:
+    return [int(i) for i in values.get(name, []) if str(i).isdigit() and len(str(i)) <= 10]
 
 
 async def _form_page(
@@ -50,19 +66,17 @@ async def _form_page(
     values: dict[str, Any],
     errors: dict[str, str],
     *,
+    found: dict[str, dict[str, Any]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    chosen = {
-        name: await pick.chosen(
-            db, kind, [int(i) for i in values.get(name, []) if str(i).isdigit()]
-        )
-        for name, kind in LINKS
-    }
+    chosen = {name: await pick.chosen(db, kind, _ids(values, name)) for name, kind in LINKS}
     users, _total = await auth_service.list_users(db, ListQuery(limit=200), UserFilters())
     context = {
         "values": values,
         "errors": errors,
         "chosen": chosen,
+        "found": found or {},
+        "from_contacts": await pick.contact_cities(db, [i for i, _n in chosen["contact_ids"]]),
         "kinds": choices(InteractionKind),
         "users": [(u.id, u.full_name or u.username) for u in users if u.is_active],
     }
@@ -106,6 +120,10 @@ def _follow_up(values: dict[str, Any], wanted: bool) -> dict[str, Any] | None:
 @router.post("/interactions/new")
 async def create_interaction(request: Request, user: WebEditor, db: SessionDep) -> Response:
     values = form_values(await request.form(), lists=tuple(name for name, _kind in LINKS))
+    queries = {name: str(values.pop(QUERY_PREFIX + name, "")) for name, _kind in LINKS}
+    searched = values.pop("search", None)
+    if searched is not None or any(queries.values()):
+        return await _search_page(request, db, values, queries, searched)
     data = dict(values)
     follow_up = _follow_up(data, wanted=bool(data.pop("with_follow_up", None)))
     for name, _kind in LINKS:
@@ -119,12 +137,59 @@ async def create_interaction(request: Request, user: WebEditor, db: SessionDep) 
             db, InteractionCreate.model_validate(data), actor=user.username
         )
     except (ValidationError, AppError) as exc:
-        return await _form_page(request, db, values, form_errors(exc), status_code=422)
+        errors = form_errors(exc)
+        if isinstance(exc, AppError):
+            errors = await _reference_errors(db, values, errors)
+        return await _form_page(request, db, values, errors, status_code=422)
     return redirect(
         request,
         f"/interactions/{interaction.id}",
         flash=_("Interaction logged: %(title)s", title=interaction.title),
     )
+
+
+async def _search_page(
+    request: Request,
+    db: SessionDep,
+    values: dict[str, Any],
+    queries: dict[str, str],
+    searched: Any,
+) -> Response:
+    """The form again, every value kept, with the matches of each query typed in a picker's
+    box (without JavaScript) to tick; nothing is saved."""
+    found = {
+        name: await pick.found(db, kind, queries[name], _ids(values, name))
+        for name, kind in LINKS
+        if queries[name]
+    }
+    errors: dict[str, str] = {}
+    if searched in queries and not queries[searched]:
+        errors[searched] = _("Type what to look for, then press Search.")
+    return await _form_page(
+        request, db, values, errors, found=found, status_code=422 if errors else 200
+    )
+
+
+async def _reference_errors(
+    db: SessionDep, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, str]:
+    """The service's refusals of a linked record (in English, with ids) in the reader's
+    words: the record gone (its chip is dropped) or archived (named)."""
+    errors = dict(errors)
+    for name, kind in LINKS:
+        if name not in errors:
+            continue
+        ids = _ids(values, name)
+        known = {i for i, _label in await pick.chosen(db, kind, ids)}
+        archived = await pick.archived_names(db, kind, ids)
+        if any(i not in known for i in ids) or not archived:
+            errors[name] = _(UNKNOWN_LINK[name])
+        else:
+            errors[name] = _(ARCHIVED_LINK, names=", ".join(archived))
+    if "follow_up" in errors:  # follow_up/assignee_id, the form's one reference there
+        errors.pop("follow_up")
+        errors["follow_up.assignee_id"] = _(BAD_ASSIGNEE)
+    return errors
 
 
 @router.get("/interactions/{interaction_id}")
@@ -143,6 +208,7 @@ async def interaction_page(
         )
     )
     assignees = await _user_names(db, {f.assignee_id for f in follow_ups if f.assignee_id})
+    from_contacts = await _cities_from_contacts(db, interaction)
     return render(
         request,
         "interactions/detail.html",
@@ -150,11 +216,30 @@ async def interaction_page(
             "interaction": interaction,
             "kind_label": kind_label(interaction.kind),
             "links": links,
+            "from_contacts": from_contacts,
             "follow_ups": follow_ups,
             "assignees": assignees,
             "status_labels": {k.value: _(v) for k, v in FOLLOW_UP_STATUS_LABELS.items()},
         },
     )
+
+
+async def _cities_from_contacts(db: SessionDep, interaction: Interaction) -> dict[int, list[str]]:
+    """``{city id: names of its contacts}`` of the cities the interaction links only because
+    of its contacts (``interaction_city.direct`` false); a contact moved since is not named."""
+    derived = set(
+        await db.scalars(
+            select(col(InteractionCity.city_id)).where(
+                col(InteractionCity.interaction_id) == interaction.id,
+                col(InteractionCity.direct).is_(False),
+            )
+        )
+    )
+    names: dict[int, list[str]] = {city_id: [] for city_id in derived}
+    for row in await pick.contact_cities(db, list(interaction.contact_ids)):
+        if row["city_id"] in names:
+            names[row["city_id"]].append(row["contact_name"])
+    return names
 
 
 async def _user_names(db: SessionDep, ids: set[int]) -> dict[int, str]:

@@ -2,7 +2,11 @@
 
 ``GET /pick/{kind}?q=`` answers with the matching records as ``role="option"`` items (an
 htmx partial that static/pick.js puts in the picker's list). ``chosen`` gives the labels of
-records already picked, so a form shown again after an error keeps its chips."""
+records already picked, so a form shown again after an error keeps its chips.
+
+Without JavaScript the picker is a plain form: its text box submits the query, and the page
+answers with ``found`` (the matches as checkboxes); ``contact_cities`` gives the cities a form's
+contacts bring with them (linked whatever the form says, so shown apart, not removable)."""
 
 from typing import Any, Literal
 
@@ -119,6 +123,52 @@ async def chosen(session: AsyncSession, kind: str, ids: list[int]) -> list[tuple
     """``(id, label)`` of the records picked, in the order picked (unknown ids left out)."""
     names = await _names(session, _MODELS[kind], set(ids))
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
+
+
+async def found(
+    session: AsyncSession, kind: str, q: str, chosen_ids: list[int]
+) -> dict[str, Any]:
+    """The answer to a query typed without JavaScript: ``q`` and the matching records not
+    chosen yet (the page shows them as checkboxes)."""
+    term = q.strip()[:200]
+    items = await options(session, kind, term) if term else []
+    taken = set(chosen_ids)
+    return {"q": term, "items": [item for item in items if item["id"] not in taken]}
+
+
+async def contact_cities(session: AsyncSession, contact_ids: list[int]) -> list[dict[str, Any]]:
+    """``{city_id, city_name, contact_id, contact_name}`` of each contact (in the order given)
+    that has a city: the cities an interaction links because of its contacts."""
+    if not contact_ids:
+        return []
+    rows = await session.execute(
+        select(col(Contact.id), col(Contact.full_name), col(City.id), col(City.name))
+        .join(City, col(City.id) == col(Contact.city_id))
+        .where(col(Contact.id).in_(set(contact_ids)))
+    )
+    by_contact = {row[0]: row for row in rows.all()}
+    return [
+        {
+            "contact_id": row[0],
+            "contact_name": row[1],
+            "city_id": row[2],
+            "city_name": row[3],
+        }
+        for contact_id in dict.fromkeys(contact_ids)
+        if (row := by_contact.get(contact_id)) is not None
+    ]
+
+
+async def archived_names(session: AsyncSession, kind: str, ids: list[int]) -> list[str]:
+    """The labels of the records among ``ids`` that are archived."""
+    if not ids:
+        return []
+    model = _MODELS[kind]
+    label = col(model.full_name if model is Contact else model.name)
+    rows = await session.scalars(
+        select(label).where(col(model.id).in_(set(ids)), col(model.archived_at).is_not(None))
+    )
+    return list(rows.all())
 
 
 @router.get("/pick/{kind}")

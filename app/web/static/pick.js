@@ -1,6 +1,8 @@
 // The multi-select typeahead of templates/pick/_macros.html. No build step; plain ES2020.
 // Type to ask GET /pick/{kind}?q= for options; ArrowDown/ArrowUp move, Enter (or a click)
 // adds the option as a chip with a hidden input; × or Backspace in the empty box removes one.
+// Without the script the picker is a plain form (its box and Search button ask the server,
+// its chips are ticked checkboxes): the script makes those chips and hides the buttons.
 "use strict";
 (() => {
   const fill = (template, values) =>
@@ -107,15 +109,56 @@
     }
     root.pickerAdd = addChoice;
 
+    // The page's chips are ticked checkboxes (they work without the script): made chips here.
+    const initial = [...chips.querySelectorAll(".chip")].map((chip) => {
+      chip.remove();
+      const box = chip.querySelector("input[type=checkbox]");
+      return box && box.checked ? [box.value, chip.dataset.label] : null;
+    });
+    initial.forEach((choice) => { if (choice) addChoice(choice[0], choice[1], { quiet: true }); });
+    root.querySelectorAll("[data-pick-search]").forEach((button) => { button.hidden = true; });
+
+    // The cities the chosen contacts bring: listed, not removable (the contact's removal
+    // takes its city away), since the server links them whatever the form sends.
+    const fromList = root.querySelector("[data-from-contacts]");
+    if (fromList) {
+      const fromBox = root.querySelector("[data-from-contacts-box]");
+      const sync = () => { fromBox.hidden = !fromList.children.length; };
+      root.pickerFrom = (contactId, city, contact) => {
+        if (fromList.querySelector(`[data-contact-id="${contactId}"]`)) return;
+        const item = document.createElement("li");
+        item.dataset.contactId = contactId;
+        const cityText = document.createElement("span");
+        cityText.className = "from-city";
+        cityText.textContent = city;
+        const from = document.createElement("span");
+        from.className = "muted";
+        from.textContent = fill(root.dataset.from, { contact });
+        item.append(cityText, " ", from);
+        fromList.append(item);
+        sync();
+      };
+      root.pickerUnfrom = (contactId) => {
+        fromList.querySelectorAll(`[data-contact-id="${contactId}"]`).forEach((i) => i.remove());
+        sync();
+      };
+    }
+
+    // The form's city picker, into which this (contact) picker lists its contacts' cities.
+    function citiesPicker() {
+      const into = root.dataset.citiesInto;
+      if (!into) return null;
+      const form = root.closest("form") || document;
+      return form.querySelector(`[data-picker][data-name="${into}"]`);
+    }
+
     function add(item) {
       if (!item || chosenIds().has(item.dataset.id)) return;
       addChoice(item.dataset.id, item.dataset.label);
-      // A contact's city goes into the form's city picker at once (removable there).
-      const into = root.dataset.citiesInto;
-      if (into && item.dataset.cityId) {
-        const form = root.closest("form") || document;
-        const cities = form.querySelector(`[data-picker][data-name="${into}"]`);
-        if (cities && cities.pickerAdd) cities.pickerAdd(item.dataset.cityId, item.dataset.cityName, { quiet: true });
+      // A contact's city is shown in the form's city picker at once, as "from" the contact.
+      const cities = citiesPicker();
+      if (cities && cities.pickerFrom && item.dataset.cityId) {
+        cities.pickerFrom(item.dataset.id, item.dataset.cityName, item.dataset.label);
       }
       input.value = "";
       warn("");
@@ -125,7 +168,10 @@
 
     function removeChip(chip) {
       const label = chip.querySelector("span").textContent;
+      const id = chip.querySelector("input").value;
       chip.remove();
+      const cities = citiesPicker();
+      if (cities && cities.pickerUnfrom) cities.pickerUnfrom(id);
       input.focus();
       say(fill(root.dataset.removed, { name: label }));
     }
