@@ -517,6 +517,8 @@ class Generator:
                         "city_id": c,
                         "occurred_on": day,
                         "direct": False,
+                        # as app/interactions/service.py _write_links: the city's country
+                        "country_code": self.city_country[c],
                     }  # fmt: skip
                     for c in city_ids
                 )
@@ -878,6 +880,14 @@ async def verify(writer: Writer, counts: Counts) -> None:
         )
         if missing:
             sys.exit(f"{missing} rows of {reference} point nowhere")
+    # The links keep their city's country, as the services keep it.
+    astray = await writer.scalar(
+        "SELECT count(*) FROM interaction_city x JOIN city c ON c.id = x.city_id "
+        "WHERE NOT (x.country_code = c.country_code "
+        "OR (x.country_code IS NULL AND c.country_code IS NULL))"
+    )
+    if astray:
+        sys.exit(f"{astray} interaction_city links do not carry their city's country")
     links = await writer.scalar("SELECT count(*) FROM interaction_city")
     print(f"verified counts and references in {time.perf_counter() - started:.1f} s "
           f"({links:,} interaction_city links)")  # fmt: skip

@@ -47,3 +47,33 @@ async def test_upgrade_and_downgrade_keep_the_rows_that_reference_users(fresh_ur
         fresh_url,
         "SELECT f.title, u.username FROM follow_up f JOIN user_account u ON u.id = f.assignee_id",
     ) == [("Call Johannesburg", "officer")]
+
+
+# The head before interaction_city carried its city's country.
+BEFORE_LINK_COUNTRY = "4e8a2c6b9d17"
+
+
+async def test_interaction_links_get_their_citys_country_and_keep_their_rows(fresh_url):  # noqa: F811
+    await upgrade(fresh_url, BEFORE_LINK_COUNTRY)
+    record = f"1, '{NOW}', '{NOW}'"
+    await _execute(
+        fresh_url,
+        "INSERT INTO city (id, version, created_at, updated_at, name, alternate_names, "
+        f"country_code, name_key, search_text) VALUES (1, {record}, 'Busan', '[]', 'KR', "
+        f"'busan', 'busan'), (2, {record}, 'Atlantis', '[]', NULL, 'atlantis', 'atlantis')",
+        "INSERT INTO interaction (id, version, created_at, updated_at, kind, occurred_on, title, "
+        f"tags, contact_ids, city_ids, organization_ids, search_text) VALUES (1, {record}, "
+        "'meeting', '2024-01-05', 'Port talks', '[]', '[]', '[1, 2]', '[]', 'port talks')",
+        "INSERT INTO interaction_city (interaction_id, city_id, occurred_on, direct) VALUES "
+        "(1, 1, '2024-01-05', true), (1, 2, '2024-01-05', true)",
+    )
+
+    await upgrade(fresh_url)
+    assert await _execute(
+        fresh_url, "SELECT city_id, country_code FROM interaction_city ORDER BY city_id"
+    ) == [(1, "KR"), (2, None)]
+
+    await downgrade(fresh_url, BEFORE_LINK_COUNTRY)
+    assert await _execute(
+        fresh_url, "SELECT interaction_id, city_id FROM interaction_city ORDER BY city_id"
+    ) == [(1, 1), (1, 2)]

@@ -11,6 +11,7 @@ from app.contacts import service as contacts_service
 from app.contacts.models import Contact
 from app.db import id_column
 from app.errors import Conflict
+from app.interactions.models import InteractionCity
 from app.pagination import ListQuery, paginate
 from app.partnerships.models import Partnership, PartnershipStatus
 from app.records import (
@@ -143,12 +144,14 @@ async def update_city(session: AsyncSession, city: City, data: CityUpdate, *, ac
     ):
         await _check_identity(session, city, values)
     if "country_code" in values and values["country_code"] != city.country_code:
-        # Its contacts keep their city's country (contact.country_code).
-        await session.execute(
-            update(Contact)
-            .where(col(Contact.city_id) == city.id)
-            .values(country_code=values["country_code"])
-        )
+        # Its contacts and its interactions' links keep their city's country
+        # (contact.country_code, interaction_city.country_code).
+        for table in (Contact, InteractionCity):
+            await session.execute(
+                update(table)
+                .where(col(table.city_id) == city.id)
+                .values(country_code=values["country_code"])
+            )
     return await update_record(
         session, city, values, actor=actor, entity=AuditEntity.city, refresh=_refresh_search
     )

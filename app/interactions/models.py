@@ -78,13 +78,23 @@ class InteractionCity(SQLModel, table=True):
     __tablename__ = "interaction_city"
     __table_args__ = (
         Index("ix_interaction_city_timeline", "city_id", "occurred_on", "interaction_id"),
-        # A period's links (the engagement report), one index-only range.
-        Index("ix_interaction_city_period", "occurred_on", "city_id", "interaction_id"),
+        # A period's links (the engagement report), one index-only range. An interaction's
+        # links share its date, so in this order the links of one interaction to one country
+        # are neighbours: interactions per country are counted in one pass, without a sort.
+        Index(
+            "ix_interaction_city_period",
+            "occurred_on",
+            "country_code",
+            "interaction_id",
+            "city_id",
+        ),
     )
 
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
     city_id: int = Field(foreign_key="city.id", primary_key=True)
     occurred_on: date
+    # The city's country (kept in step by the cities service, as contact.country_code is).
+    country_code: str | None = Field(default=None, max_length=2)
     # True when the interaction names the city itself, false when it came from a contact.
     direct: bool = Field(default=True)
 

@@ -159,6 +159,13 @@ async def _write_links(
     for table in (InteractionContact, InteractionCity, InteractionOrganization):
         await session.execute(delete(table).where(col(table.interaction_id) == interaction_id))
     direct = set(links["direct_city_ids"])
+    # Each city link carries its city's country (the engagement report counts by it).
+    countries: dict[int, str | None] = {}
+    if links["city_ids"]:
+        rows = await session.execute(
+            select(col(City.id), col(City.country_code)).where(col(City.id).in_(links["city_ids"]))
+        )
+        countries = {city_id: code for city_id, code in rows}
     rows: list[tuple[Any, list[dict[str, Any]]]] = [
         (
             InteractionContact,
@@ -175,6 +182,7 @@ async def _write_links(
                     "city_id": i,
                     "occurred_on": occurred_on,
                     "direct": i in direct,
+                    "country_code": countries[i],
                 }
                 for i in links["city_ids"]
             ],
