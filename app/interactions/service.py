@@ -162,10 +162,10 @@ async def _write_links(
     # Each city link carries its city's country (the engagement report counts by it).
     countries: dict[int, str | None] = {}
     if links["city_ids"]:
-        rows = await session.execute(
+        found = await session.execute(
             select(col(City.id), col(City.country_code)).where(col(City.id).in_(links["city_ids"]))
         )
-        countries = {city_id: code for city_id, code in rows}
+        countries = {city_id: code for city_id, code in found if city_id is not None}
     rows: list[tuple[Any, list[dict[str, Any]]]] = [
         (
             InteractionContact,
