@@ -8,6 +8,7 @@ from sqlmodel import col
 from app.audit.schemas import AuditEntity
 from app.cities.models import City
 from app.contacts.models import Contact
+from app.db import id_column
 from app.errors import InvalidInput
 from app.follow_ups import service as follow_ups_service
 from app.follow_ups.models import FollowUp
@@ -163,9 +164,11 @@ async def _write_links(
     countries: dict[int, str | None] = {}
     if links["city_ids"]:
         found = await session.execute(
-            select(col(City.id), col(City.country_code)).where(col(City.id).in_(links["city_ids"]))
+            select(id_column(City), col(City.country_code)).where(
+                col(City.id).in_(links["city_ids"])
+            )
         )
-        countries = {city_id: code for city_id, code in found if city_id is not None}
+        countries = {city_id: code for city_id, code in found}
     rows: list[tuple[Any, list[dict[str, Any]]]] = [
         (
             InteractionContact,
