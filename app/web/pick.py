@@ -125,9 +125,7 @@ async def chosen(session: AsyncSession, kind: str, ids: list[int]) -> list[tuple
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
 
 
-async def found(
-    session: AsyncSession, kind: str, q: str, chosen_ids: list[int]
-) -> dict[str, Any]:
+async def found(session: AsyncSession, kind: str, q: str, chosen_ids: list[int]) -> dict[str, Any]:
     """The answer to a query typed without JavaScript: ``q`` and the matching records not
     chosen yet (the page shows them as checkboxes)."""
     term = q.strip()[:200]
