@@ -1,12 +1,15 @@
 """Log an interaction: the form, the typeahead picker and the interaction's page."""
 
+import html
 import re
 import time
 
+import pytest
 from playwright.async_api import Page, expect
 
 from tests.factories import (
     EDITOR_ID,
+    archive,
     make_city,
     make_contact,
     make_interaction,
@@ -206,3 +209,273 @@ async def test_the_picker_answers_by_any_script(web, client) -> None:
     assert "Ayşe Yılmaz" in response.text and "Kim Min-jun" not in response.text
     assert (await web.get("/pick/event", params={"q": "x"})).status_code == 400
     assert "option" not in (await web.get("/pick/contact")).text
+
+
+# --- without JavaScript: plain form posts -------------------------------------------------
+
+
+def _ticked(page: str, name: str) -> list[int]:
+    """The ids of the checkboxes ``name`` ticked on the page (the chips of a picker)."""
+    pattern = rf'<input type="checkbox" name="{re.escape(name)}" value="(\d+)" checked>'
+    return [int(i) for i in re.findall(pattern, page)]
+
+
+def _to_tick(page: str, name: str) -> list[int]:
+    """The ids of the matches offered as checkboxes not ticked yet."""
+    pattern = rf'<input type="checkbox" name="{re.escape(name)}" value="(\d+)">'
+    return [int(i) for i in re.findall(pattern, page)]
+
+
+def _from_contacts(page: str) -> list[str]:
+    """The form's "city from contact" lines, as text."""
+    items = re.findall(r'<li data-contact-id="\d+">(.*?)</li>', page, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
+
+
+def _field_error(page: str, field_id: str) -> str:
+    match = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">(.*?)</p>', page)
+    assert match, f"no error beside {field_id}"
+    return html.unescape(match.group(1))
+
+
+async def test_without_javascript_the_pickers_search_then_the_form_saves(web, client) -> None:
+    ids = await _delegates(client)
+    token = await web_sign_in(web, "editor")
+    form = {
+        "csrf_token": token,
+        "kind": "meeting",
+        "occurred_on": today(),
+        "title": "Mobility call",
+        "summary": "Notes I must not lose",
+        "location": "City hall",
+        "tags": "mobility, Metropolis",
+        "with_follow_up": "1",
+        "follow_up.title": "Send the minutes",
+        "follow_up.due_on": today(7),
+    }
+    # The contacts' box typed in and the form sent (Enter, or the Search button): the matches.
+    page = await web.post("/interactions/new", data={**form, "pick.contact_ids": "Kim"})
+    assert page.status_code == 200, page.text
+    assert _to_tick(page.text, "contact_ids") == [ids["Kim Min-jun"]]
+    assert "Matches for “Kim”: tick those to add" in page.text
+    for kept in (
+        "Mobility call",
+        "Notes I must not lose",
+        "City hall",
+        "mobility, Metropolis",
+        "Send the minutes",
+        today(7),
+    ):
+        assert html.escape(kept, quote=False) in html.unescape(page.text), kept
+    assert 'name="pick.contact_ids"' in page.text and 'value="Kim"' not in page.text
+    assert (await client.get("/api/v1/interactions")).json()["total"] == 0  # nothing saved
+
+    # Kim ticked, and Ion searched: Kim stays chosen (ticked), and brings Busan "from" him.
+    page = await web.post(
+        "/interactions/new",
+        data={
+            **form,
+            "contact_ids": ids["Kim Min-jun"],
+            "pick.contact_ids": "Ion",
+            "search": "contact_ids",
+        },
+    )
+    assert _ticked(page.text, "contact_ids") == [ids["Kim Min-jun"]]
+    assert _to_tick(page.text, "contact_ids") == [ids["Ion Popescu"]]
+    assert _from_contacts(page.text) == ["Busan from Kim Min-jun"]
+    assert _ticked(page.text, "city_ids") == []  # not a city the user chose: not removable
+
+    # Both contacts chosen, a city searched: the contacts' cities are listed apart.
+    chosen = {**form, "contact_ids": [ids["Kim Min-jun"], ids["Ion Popescu"]]}
+    page = await web.post("/interactions/new", data={**chosen, "pick.city_ids": "Barce"})
+    assert _to_tick(page.text, "city_ids") == [ids["Barcelona"]]
+    assert _from_contacts(page.text) == ["Busan from Kim Min-jun", "Chișinău from Ion Popescu"]
+
+    # Search pressed with an empty box: said so beside the picker, nothing lost.
+    page = await web.post(
+        "/interactions/new", data={**chosen, "city_ids": ids["Barcelona"], "search": "city_ids"}
+    )
+    assert page.status_code == 422
+    assert _field_error(page.text, "pick-city_ids") == "Type what to look for, then press Search."
+    assert _ticked(page.text, "city_ids") == [ids["Barcelona"]]
+
+    # Barcelona ticked, the form saved (Enter in a field sends the default button: no search).
+    response = await web.post("/interactions/new", data={**chosen, "city_ids": ids["Barcelona"]})
+    assert response.status_code == 303, response.text
+    path = response.headers["location"]
+    saved = (await client.get(f"/api/v1{path}")).json()
+    assert saved["contact_ids"] == [ids["Kim Min-jun"], ids["Ion Popescu"]]
+    assert saved["city_ids"] == [ids["Barcelona"], ids["Busan"], ids["Chișinău"]]
+    assert saved["tags"] == ["mobility", "Metropolis"]
+    follow_ups = await client.get("/api/v1/follow-ups", params={"interaction_id": saved["id"]})
+    assert [f["title"] for f in follow_ups.json()["items"]] == ["Send the minutes"]
+
+    # The interaction's page tells the cities chosen from those its contacts brought.
+    detail = await web.get(path)
+    cities = detail.text.split('id="h-cities"')[1].split("</section>")[0]
+    lines = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", li)).split())
+        for li in re.findall(r"<li>(.*?)</li>", cities, re.S)
+    ]
+    assert lines == ["Barcelona", "Busan from Kim Min-jun", "Chișinău from Ion Popescu"]
+
+
+async def test_unticking_a_chosen_contact_without_javascript_removes_it(web, client) -> None:
+    ids = await _delegates(client)
+    token = await web_sign_in(web, "editor")
+    page = await web.post(
+        "/interactions/new",
+        data={
+            "csrf_token": token,
+            "kind": "meeting",
+            "occurred_on": today(),
+            "title": "Call",
+            "contact_ids": [ids["Kadri Tamm"], ids["Thabo Nkosi"]],
+            "pick.city_ids": "Tall",
+        },
+    )
+    assert _from_contacts(page.text) == ["Tallinn from Kadri Tamm", "Johannesburg from Thabo Nkosi"]
+    # Kadri unticked (her box not sent): she and her city are gone; Tallinn can be chosen.
+    page = await web.post(
+        "/interactions/new",
+        data={
+            "csrf_token": token,
+            "kind": "meeting",
+            "occurred_on": today(),
+            "title": "Call",
+            "contact_ids": [ids["Thabo Nkosi"]],
+            "city_ids": [ids["Tallinn"]],
+        },
+    )
+    assert page.status_code == 303, page.text
+    saved = (await client.get(f"/api/v1{page.headers['location']}")).json()
+    assert saved["contact_ids"] == [ids["Thabo Nkosi"]]
+    assert saved["city_ids"] == [ids["Tallinn"], ids["Johannesburg"]]
+    detail = await web.get(page.headers["location"])
+    assert "from Thabo Nkosi" in detail.text and "from Kadri" not in detail.text
+
+
+BAD_INPUTS = [
+    ("no title", {"title": ""}, "field-title", "This field is required."),
+    (
+        "a bad date",
+        {"occurred_on": "2026-13-45"},
+        "field-occurred_on",
+        "Enter a date (YYYY-MM-DD).",
+    ),
+    ("a bad kind", {"kind": "party"}, "field-kind", "Choose one of the options."),
+    (
+        "a follow-up with no due date",
+        {"follow_up.due_on": ""},
+        "field-follow-up-due",
+        "This field is required.",
+    ),
+    (
+        "a follow-up with no title",
+        {"follow_up.title": ""},
+        "field-follow-up-title",
+        "This field is required.",
+    ),
+    (
+        "a follow-up's bad date",
+        {"follow_up.due_on": "soon"},
+        "field-follow-up-due",
+        "Enter a date (YYYY-MM-DD).",
+    ),
+    (
+        "an unknown assignee",
+        {"follow_up.assignee_id": "999999"},
+        "field-follow-up-assignee",
+        "This user cannot be given follow-ups: choose another.",
+    ),
+    (
+        "an unknown contact",
+        {"contact_ids": ["999999"]},
+        "pick-contact_ids",
+        "A chosen contact does not exist any more: it was taken off the list.",
+    ),
+    (
+        "a contact id that is no number",
+        {"contact_ids": ["abc"]},
+        "pick-contact_ids",
+        "Enter a whole number.",
+    ),
+    (
+        "an unknown city",
+        {"city_ids": ["999999"]},
+        "pick-city_ids",
+        "A chosen city does not exist any more: it was taken off the list.",
+    ),
+    (
+        "an archived contact",
+        {"contact_ids": ["archived"]},
+        "pick-contact_ids",
+        "Archived, so not linked to new interactions: Kadri Tamm. Remove it.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("_case", "change", "field_id", "message"), BAD_INPUTS, ids=[case[0] for case in BAD_INPUTS]
+)
+async def test_every_bad_input_is_said_beside_its_field_and_keeps_the_rest(
+    web, client, _case, change, field_id, message
+) -> None:
+    ids = await _delegates(client)
+    await archive(client, "contacts", ids["Kadri Tamm"])
+    token = await web_sign_in(web, "editor")
+    form = {
+        "csrf_token": token,
+        "kind": "meeting",
+        "occurred_on": today(),
+        "title": "Delegation from Busan",
+        "summary": "Notes I must not lose",
+        "location": "City hall",
+        "tags": "ports, twinning",
+        "contact_ids": [str(ids["Kim Min-jun"])],
+        "city_ids": [str(ids["Barcelona"])],
+        "with_follow_up": "1",
+        "follow_up.title": "Send the photos",
+        "follow_up.due_on": today(3),
+        "follow_up.notes": "Ask for the addresses",
+    }
+    for key, value in change.items():
+        if value == ["archived"]:
+            value = [str(ids["Kim Min-jun"]), str(ids["Kadri Tamm"])]
+        elif isinstance(value, list):
+            value = [*form[key], *value]
+        form[key] = value
+    page = await web.post("/interactions/new", data=form)
+    assert page.status_code == 422, page.text
+    assert _field_error(page.text, field_id) == message
+    assert re.findall(r'<p class="field-error" id="([^"]+)-error">', page.text) == [field_id]
+    assert "Please correct the marked fields." in page.text
+    text = html.unescape(page.text)
+    for name in ("title", "summary", "location", "tags", "follow_up.title", "follow_up.notes"):
+        if name not in change:
+            assert form[name] in text, name
+    assert ids["Kim Min-jun"] in _ticked(page.text, "contact_ids")
+    assert _ticked(page.text, "city_ids") == [ids["Barcelona"]]
+    assert _from_contacts(page.text)[0] == "Busan from Kim Min-jun"
+    assert 'name="with_follow_up" value="1" data-reveal="follow-up-fields" checked' in page.text
+    assert (await client.get("/api/v1/interactions")).json()["total"] == 0
+    assert (await client.get("/api/v1/follow-ups")).json()["total"] == 0
+
+
+async def test_the_bad_links_are_said_in_chinese(web, client) -> None:
+    ids = await _delegates(client)
+    await archive(client, "contacts", ids["Kadri Tamm"])
+    token = await web_sign_in(web, "editor")
+    web.cookies.set("crm_lang", "zh_Hant_TW")
+    form = {"csrf_token": token, "kind": "meeting", "occurred_on": today(), "title": "訪問"}
+    page = await web.post("/interactions/new", data={**form, "contact_ids": ids["Kadri Tamm"]})
+    assert _field_error(page.text, "pick-contact_ids") == (
+        "已封存，無法連結到新的互動紀錄：Kadri Tamm。請將其移除。"
+    )
+    page = await web.post("/interactions/new", data={**form, "organization_ids": "999999"})
+    assert _field_error(page.text, "pick-organization_ids") == (
+        "所選的一個機構已不存在：已從清單中移除。"
+    )
+    page = await web.post("/interactions/new", data={**form, "pick.city_ids": "Busan"})
+    assert "符合「Busan」的項目：勾選要加入的項目" in page.text
+    assert _to_tick(page.text, "city_ids") == [ids["Busan"]]
